@@ -1,0 +1,83 @@
+# The chat part: cchatd (server), the shared IRC code, the client and
+# benchmark fragments, and their tests.
+#
+#   make $(BIN)/cchatd      the server
+#   make check-chat         unit tests (cmocka) and end-to-end tests (pytest)
+#   make demo-chat          a server and two clients talking
+#
+# Every chat object goes under $(BUILD)/chat/, mirroring chat/.
+
+CHAT_BUILD := $(BUILD)/chat
+CHAT_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -I$(TOP)/chat/common
+CHAT_OBJ = $(patsubst $(TOP)/chat/%.c,$(CHAT_BUILD)/%.o,$(1))
+
+CHAT_COMMON_SRCS := $(wildcard $(TOP)/chat/common/*.c)
+CHAT_COMMON_LIB := $(CHAT_BUILD)/libchatcommon.a
+
+CHAT_SERVER_SRCS := $(filter-out %/main.c,$(wildcard $(TOP)/chat/server/*.c))
+CHAT_SERVER_LIB := $(CHAT_BUILD)/libcchatd.a
+
+CHAT_UNIT_DIR := $(CHAT_BUILD)/tests/unit
+CHAT_UNIT_TESTS := $(patsubst $(TOP)/chat/tests/unit/%.c,$(CHAT_UNIT_DIR)/%,\
+	$(wildcard $(TOP)/chat/tests/unit/test_common_*.c \
+		$(TOP)/chat/tests/unit/test_server_*.c))
+
+ALL_TARGETS += $(BIN)/cchatd
+DEPS_PARTS += chat
+CHECK_TARGETS += check-chat
+DEMO_TARGET := demo-chat
+
+$(CHAT_BUILD)/%.o: $(TOP)/chat/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CHAT_CFLAGS) -c -o $@ $<
+
+$(CHAT_COMMON_LIB): $(call CHAT_OBJ,$(CHAT_COMMON_SRCS))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(CHAT_SERVER_LIB): $(call CHAT_OBJ,$(CHAT_SERVER_SRCS))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/cchatd: $(CHAT_BUILD)/server/main.o $(CHAT_SERVER_LIB) \
+		$(CHAT_COMMON_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^
+
+# Server unit tests link the server's objects; common tests need only
+# the common library.
+$(CHAT_UNIT_DIR)/test_server_%: $(CHAT_UNIT_DIR)/test_server_%.o \
+		$(CHAT_SERVER_LIB) $(CHAT_COMMON_LIB)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka
+
+$(CHAT_UNIT_DIR)/test_common_%: $(CHAT_UNIT_DIR)/test_common_%.o \
+		$(CHAT_COMMON_LIB)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka
+
+-include $(wildcard $(CHAT_BUILD)/*/*.d $(CHAT_BUILD)/tests/unit/*.d)
+
+-include $(TOP)/chat/client/client.mk $(TOP)/chat/bench/bench.mk
+
+# After the client's fragments, so that their programs are known here.
+CHAT_PROGRAMS := $(BIN)/cchatd $(filter $(BIN)/cchat%,$(ALL_TARGETS))
+
+.PHONY: check-chat demo-chat
+check-chat: $(CHAT_PROGRAMS) $(CHAT_UNIT_TESTS)
+	@mkdir -p $(RESULTS)
+	@status=0; \
+	for t in $(CHAT_UNIT_TESTS); do \
+		xml=$(RESULTS)/chat-unit-$$(basename $$t).xml; \
+		rm -f $$xml; \
+		CMOCKA_MESSAGE_OUTPUT=xml CMOCKA_XML_FILE=$$xml $$t || \
+			{ echo "$$t FAILED"; status=1; }; \
+	done; \
+	cd $(TOP) && CCHAT_BIN=$(BIN) PYTHONDONTWRITEBYTECODE=1 \
+		$(PYTHON) -m pytest -p no:cacheprovider -q chat/tests/e2e \
+		--junitxml=$(RESULTS)/chat-e2e.xml || status=1; \
+	exit $$status
+
+demo-chat: $(CHAT_PROGRAMS)
+	@CCHAT_BIN=$(BIN) $(TOP)/chat/demo.sh
+
+# Keep test objects so that a rebuild does not recompile them.
+.PRECIOUS: $(CHAT_UNIT_DIR)/%.o
