@@ -1,0 +1,454 @@
+/* cchat: a terminal IRC client.
+ *
+ *   cchat [-p PORT] [-n NICK] [-c CHANNEL] HOST
+ *
+ * One connection, one poll loop over the server socket and stdin.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "irc.h"
+#include "session.h"
+#include "transport.h"
+#include "ui.h"
+
+#define DEFAULT_PORT "6667"
+#define DEFAULT_CHANNEL "#lobby"
+#define DEFAULT_NICK "cchat"
+#define CONNECT_TIMEOUT_MS 10000
+/* The server must welcome us within this time. */
+#define REGISTER_TIMEOUT_MS 30000
+/* After QUIT, how long to wait for the server to close. */
+#define QUIT_GRACE_MS 2000
+/* Bytes queued for the server; stdin is not read while more than half
+ * of it is in use, so a fast pipe cannot overrun it. */
+#define OUT_BUF_SIZE (64 * 1024)
+#define EXIT_LOST 1
+#define EXIT_USAGE 2
+
+struct client {
+	struct transport t;
+	struct line_reader in;
+	char out[OUT_BUF_SIZE];
+	size_t out_len;
+	struct session s;
+	const char *host;
+	const char *port;
+	bool input_started;
+	bool input_ended;
+	char prompt[IRC_CHANNEL_MAX + 8];
+	long long deadline_ms;	/* 0: none */
+};
+
+static struct client cl;
+static volatile sig_atomic_t got_interrupt, got_resize;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void die_usage(const char *fmt, ...) __attribute__((noreturn,
+	format(printf, 1, 2)));
+
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "cchat: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: cchat [-p PORT] [-n NICK] [-c CHANNEL] HOST\n");
+	exit(EXIT_USAGE);
+}
+
+static void usage(void)
+{
+	printf("usage: cchat [-p PORT] [-n NICK] [-c CHANNEL] HOST\n"
+	       "  -p, --port PORT        server port (default %s)\n"
+	       "  -n, --nick NICK        nick (default: your login name)\n"
+	       "  -c, --channel CHANNEL  channel to join (default %s, \"\" for none)\n"
+	       "  -h, --help             this text\n"
+	       "Type /help once connected for the commands.\n",
+	       DEFAULT_PORT, DEFAULT_CHANNEL);
+}
+
+/* The connection is gone or unusable: restore the terminal and exit. */
+static void finish(int code, const char *fmt, ...) __attribute__((noreturn,
+	format(printf, 2, 3)));
+
+static void finish(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	ui_finish();
+	if (fmt) {
+		fflush(stdout);
+		fprintf(stderr, "cchat: ");
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "\n");
+	}
+	transport_close(&cl.t);
+	exit(code);
+}
+
+static void flush_out(void)
+{
+	ssize_t n;
+
+	while (cl.out_len) {
+		n = transport_send(&cl.t, cl.out, cl.out_len);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0)
+			finish(EXIT_LOST, "lost the connection to %s: %s",
+			       cl.host, strerror(errno));
+		memmove(cl.out, cl.out + n, cl.out_len - (size_t)n);
+		cl.out_len -= (size_t)n;
+	}
+}
+
+static void send_cb(void *ctx, const char *line)
+{
+	size_t n = strlen(line);
+
+	(void)ctx;
+	if (cl.out_len + n + 2 > sizeof(cl.out)) {
+		ui_show("*** the server is not reading; line dropped");
+		return;
+	}
+	memcpy(cl.out + cl.out_len, line, n);
+	memcpy(cl.out + cl.out_len + n, "\r\n", 2);
+	cl.out_len += n + 2;
+	flush_out();
+}
+
+static void show_cb(void *ctx, const char *text)
+{
+	(void)ctx;
+	ui_show(text);
+}
+
+static void begin_quit(void)
+{
+	if (cl.s.state != SESSION_QUITTING)
+		session_input(&cl.s, "/quit");
+	cl.deadline_ms = now_ms() + QUIT_GRACE_MS;
+}
+
+static void on_input_line(const char *line)
+{
+	if (!line) {
+		cl.input_ended = true;
+		begin_quit();
+		return;
+	}
+	if (cl.s.state == SESSION_QUITTING)
+		return;
+	if (session_input(&cl.s, line) == CMD_QUIT)
+		begin_quit();
+}
+
+static void update_prompt(void)
+{
+	char prompt[sizeof(cl.prompt)];
+
+	snprintf(prompt, sizeof(prompt), "[%s] ",
+		 cl.s.current[0] ? cl.s.current : "no channel");
+	if (strcmp(prompt, cl.prompt) == 0)
+		return;
+	memcpy(cl.prompt, prompt, sizeof(prompt));
+	ui_set_prompt(cl.prompt);
+}
+
+/* Called after every server line: react to state changes. */
+static void after_server_line(void)
+{
+	if (cl.s.state == SESSION_FAILED) {
+		send_cb(NULL, "QUIT :cchat giving up");
+		finish(EXIT_LOST, "%s", cl.s.error);
+	}
+	if (cl.s.state == SESSION_READY && !cl.input_started) {
+		cl.input_started = true;
+		cl.deadline_ms = 0;
+		update_prompt();
+		ui_start_input(cl.prompt);
+	}
+	update_prompt();
+}
+
+static void server_closed(ssize_t n)
+{
+	if (cl.s.state == SESSION_QUITTING)
+		finish(0, NULL);
+	if (n == 0)
+		finish(EXIT_LOST, "lost the connection to %s: "
+		       "the server closed it", cl.host);
+	finish(EXIT_LOST, "lost the connection to %s: %s", cl.host,
+	       strerror(errno));
+}
+
+static void read_server(void)
+{
+	struct irc_line line;
+	size_t room;
+	char *space;
+	ssize_t n;
+
+	do {
+		space = line_reader_space(&cl.in, &room);
+		n = transport_recv(&cl.t, space, room);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			server_closed(n);
+		line_reader_commit(&cl.in, (size_t)n);
+		while (line_reader_next(&cl.in, &line)) {
+			session_receive(&cl.s, line.text);
+			after_server_line();
+		}
+	} while (transport_pending(&cl.t));
+}
+
+static void on_signal(int sig)
+{
+	if (sig == SIGWINCH)
+		got_resize = 1;
+	else
+		got_interrupt++;
+}
+
+/* The signals are only delivered inside ppoll, so the loop sees each
+ * one right away without a race. */
+static void setup_signals(sigset_t *during_poll)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &block, during_poll);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
+}
+
+static void handle_signals(void)
+{
+	if (got_resize) {
+		got_resize = 0;
+		ui_resize();
+	}
+	if (got_interrupt > 1)
+		finish(EXIT_LOST, "interrupted");
+	if (got_interrupt && cl.s.state != SESSION_QUITTING)
+		begin_quit();
+}
+
+static void check_deadline(void)
+{
+	if (!cl.deadline_ms || now_ms() < cl.deadline_ms)
+		return;
+	if (cl.s.state == SESSION_QUITTING)
+		finish(0, NULL);
+	finish(EXIT_LOST, "%s did not complete registration within %d s",
+	       cl.host, REGISTER_TIMEOUT_MS / 1000);
+}
+
+static bool want_stdin(void)
+{
+	return cl.input_started && !cl.input_ended &&
+	       cl.s.state == SESSION_READY && cl.out_len < OUT_BUF_SIZE / 2;
+}
+
+static void run(const sigset_t *during_poll)
+{
+	struct pollfd pfd[2];
+	struct timespec ts, *tsp;
+	long long left;
+
+	for (;;) {
+		pfd[0] = (struct pollfd){ .fd = cl.t.fd, .events = POLLIN };
+		if (cl.out_len)
+			pfd[0].events |= POLLOUT;
+		pfd[1] = (struct pollfd){ .fd = want_stdin() ? 0 : -1,
+					  .events = POLLIN };
+		tsp = NULL;
+		if (cl.deadline_ms) {
+			left = cl.deadline_ms - now_ms();
+			if (left < 0)
+				left = 0;
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = (left % 1000) * 1000000;
+			tsp = &ts;
+		}
+		if (ppoll(pfd, 2, tsp, during_poll) < 0 && errno != EINTR)
+			finish(EXIT_LOST, "poll: %s", strerror(errno));
+		handle_signals();
+		if (pfd[0].revents & POLLOUT)
+			flush_out();
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+			read_server();
+		if (pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)))
+			ui_read();
+		check_deadline();
+	}
+}
+
+/* A nick made from the login name: invalid characters dropped, cut to
+ * the RFC length. */
+static void default_nick(char *out, size_t outlen)
+{
+	const char *login = getenv("USER");
+	struct passwd *pw;
+	size_t n = 0;
+
+	if (!login || !*login) {
+		pw = getpwuid(getuid());
+		login = pw ? pw->pw_name : DEFAULT_NICK;
+	}
+	for (; *login && n + 1 < outlen && n < SESSION_RFC_NICK_LEN; login++) {
+		char try[2] = { *login, '\0' };
+
+		if (irc_valid_nick(try) || (n > 0 && (*login == '-' ||
+		    (*login >= '0' && *login <= '9'))))
+			out[n++] = *login;
+	}
+	out[n] = '\0';
+	if (!irc_valid_nick(out))
+		snprintf(out, outlen, "%s", DEFAULT_NICK);
+}
+
+/* The user part of USER: letters and digits of the nick. */
+static void user_from_nick(const char *nick, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (; *nick && n + 1 < outlen && n < IRC_USER_MAX; nick++)
+		if ((*nick >= 'a' && *nick <= 'z') ||
+		    (*nick >= 'A' && *nick <= 'Z') ||
+		    (*nick >= '0' && *nick <= '9'))
+			out[n++] = *nick;
+	out[n] = '\0';
+	if (!n)
+		snprintf(out, outlen, "%s", DEFAULT_NICK);
+}
+
+struct options {
+	const char *port;
+	char nick[IRC_NICK_MAX + 1];
+	char channel[IRC_CHANNEL_MAX + 1];
+	const char *host;
+};
+
+static void check_port(const char *port)
+{
+	char *end;
+	long v = strtol(port, &end, 10);
+
+	if (!*port || *end || v < 1 || v > 65535)
+		die_usage("not a valid port: %s", port);
+}
+
+static void set_channel(struct options *o, const char *arg)
+{
+	if (!*arg) {
+		o->channel[0] = '\0';
+		return;
+	}
+	snprintf(o->channel, sizeof(o->channel), "%s%s",
+		 irc_is_channel(arg) ? "" : "#", arg);
+	if (!irc_valid_channel(o->channel) ||
+	    strlen(arg) + 1 > IRC_CHANNEL_MAX)
+		die_usage("not a valid channel name: %s", arg);
+}
+
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "nick", required_argument, NULL, 'n' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->port = DEFAULT_PORT;
+	default_nick(o->nick, sizeof(o->nick));
+	set_channel(o, DEFAULT_CHANNEL);
+	while ((c = getopt_long(argc, argv, "p:n:c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			check_port(optarg);
+			o->port = optarg;
+			break;
+		case 'n':
+			if (!irc_valid_nick(optarg))
+				die_usage("not a valid nick: %s", optarg);
+			snprintf(o->nick, sizeof(o->nick), "%s", optarg);
+			break;
+		case 'c':
+			set_channel(o, optarg);
+			break;
+		case 'h':
+			usage();
+			exit(0);
+		default:
+			die_usage("unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		die_usage("expected one HOST argument");
+	o->host = argv[optind];
+}
+
+int main(int argc, char **argv)
+{
+	const struct session_io io = { .send = send_cb, .show = show_cb };
+	struct options o;
+	sigset_t during_poll;
+	char err[256], user[IRC_USER_MAX + 1];
+
+	parse_args(argc, argv, &o);
+	cl.host = o.host;
+	cl.port = o.port;
+	cl.t.fd = -1;
+	ui_init(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), on_input_line);
+	setup_signals(&during_poll);
+	if (transport_tcp_connect(&cl.t, o.host, o.port, CONNECT_TIMEOUT_MS,
+				  err, sizeof(err)) < 0) {
+		fprintf(stderr, "cchat: %s\n", err);
+		return EXIT_LOST;
+	}
+	line_reader_init(&cl.in);
+	snprintf(err, sizeof(err), "*** connected to %s port %s as %s",
+		 o.host, o.port, o.nick);
+	ui_show(err);
+	cl.deadline_ms = now_ms() + REGISTER_TIMEOUT_MS;
+	user_from_nick(o.nick, user, sizeof(user));
+	session_start(&cl.s, &io, o.nick, user, o.channel);
+	run(&during_poll);
+	return 0;
+}
