@@ -25,3 +25,6 @@ $(BIN)/cchat: $(CHAT_BUILD)/client/main.o $(CHAT_CLIENT_LIB) \
 $(CHAT_UNIT_DIR)/test_client_%: $(CHAT_UNIT_DIR)/test_client_%.o \
 		$(CHAT_CLIENT_LIB) $(CHAT_COMMON_LIB)
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(CHAT_READLINE_LIBS)
+
+# The client tests include the client's own headers.
+$(CHAT_UNIT_DIR)/test_client_%.o: CHAT_CFLAGS += -I$(TOP)/chat/client
