@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-cryptodev guest driver: state shared by the virtio side
+ * (vcd_main.c, vcd_req.c) and the /dev/crypto side (vcd_fops.c).
+ */
+#ifndef VCD_H
+#define VCD_H
+
+#include <linux/completion.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/virtio.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include <virtio_cryptodev.h>
+
+#define VCD_DRV_NAME		"virtio_cryptodev"
+
+/* More queues than this are left unused: one per CPU is plenty. */
+#define VCD_MAX_QUEUES		64
+
+/*
+ * QEMU refuses chains of more than 1024 descriptors (its
+ * VIRTQUEUE_MAX_SIZE), indirect or not.
+ */
+#define VCD_MAX_CHAIN		1024
+
+/* Driver-side cap on a request's data, whatever the device offers. */
+#define VCD_DATA_LEN_CAP	(64U << 20)
+
+/* Limits read from the config space, clamped to what the ABI allows. */
+struct vcd_limits {
+	u32 max_files;
+	u32 max_sessions;
+	u32 max_data_len;
+	u32 max_key_len;
+	u32 max_mac_key_len;
+	u32 engine;
+};
+
+struct vcd_device;
+
+struct vcd_queue {
+	spinlock_t lock;		/* the virtqueue and @inflight */
+	struct virtqueue *vq;
+	struct list_head inflight;	/* requests the device holds */
+	wait_queue_head_t space_wq;	/* submitters waiting for room */
+	unsigned long free_events;	/* bumped when buffers come back */
+	struct vcd_device *dev;
+	char name[16];
+};
+
+struct vcd_device {
+	struct kref ref;		/* probe, open files, cleanup work */
+	struct virtio_device *vdev;	/* NULL once removed */
+	bool dead;			/* removed: fail everything */
+	bool aead;			/* VIRTIO_CRYPTODEV_F_AEAD */
+	int index;			/* crypto, crypto1, ... */
+	unsigned int max_sg;		/* descriptors per chain */
+	unsigned int num_queues;
+	struct vcd_queue *queues;
+	struct vcd_limits limits;
+	struct miscdevice misc;
+	char name[24];
+};
+
+/* A request's life; see vcd_req.c. */
+enum vcd_req_state {
+	VCD_REQ_PENDING,
+	VCD_REQ_DONE,		/* answered or failed: the waiter owns it */
+	VCD_REQ_ABANDONED,	/* the waiter was killed and left */
+};
+
+struct vcd_req {
+	struct kref ref;	/* the waiter's and the virtqueue's */
+	struct completion done;
+	atomic_t state;		/* enum vcd_req_state */
+	int err;		/* transport result, valid once DONE */
+	int err_answer;		/* the same for an abandoned request */
+	bool wipe_in;		/* input holds keys: clear it on free */
+	u32 written;		/* bytes the device wrote, from get_buf */
+	struct list_head node;	/* in vcd_queue.inflight */
+	struct vcd_device *dev;
+
+	void *in;		/* op input, after the header */
+	size_t in_len;
+	void *out;		/* op output, after the response */
+	size_t out_len;
+	struct scatterlist *sg;	/* room for both directions */
+	unsigned int sg_out;	/* entries of the readable part */
+
+	struct virtio_cryptodev_req_hdr hdr;
+	/* Device-writable: keep it off the header's cache line. */
+	struct virtio_cryptodev_resp resp ____cacheline_aligned;
+};
+
+/* How a submitter waits for the device. */
+enum vcd_wait {
+	VCD_WAIT_KILLABLE,	/* ioctls and open: SIGKILL returns -EINTR */
+	VCD_WAIT_UNINTERRUPTIBLE,	/* release: must see the close through */
+};
+
+/* What the driver keeps of a session to check requests locally. */
+struct vcd_session {
+	u32 id;
+	u32 cipher;
+	u32 mac;
+	u32 block_size;
+	u32 iv_len;
+	u32 digest_len;
+	u32 alignmask;
+	char cipher_name[VIRTIO_CRYPTODEV_NAME_LEN];
+	char cipher_driver[VIRTIO_CRYPTODEV_NAME_LEN];
+	char hash_name[VIRTIO_CRYPTODEV_NAME_LEN];
+	char hash_driver[VIRTIO_CRYPTODEV_NAME_LEN];
+};
+
+/* One open() of /dev/crypto: a device file and its sessions. */
+struct vcd_file {
+	struct vcd_device *dev;
+	u64 handle;
+	struct xarray sessions;	/* session id -> struct vcd_session */
+	struct vcd_req *close_req;	/* sent by release() */
+};
+
+/* vcd_main.c */
+extern struct workqueue_struct *vcd_wq;
+void vcd_device_put(struct vcd_device *dev);
+void vcd_device_get(struct vcd_device *dev);
+
+/* vcd_req.c */
+struct vcd_req *vcd_req_alloc(struct vcd_device *dev, u32 opcode, u64 file,
+			      u32 session, size_t in_len, size_t out_len);
+void vcd_req_put(struct vcd_req *req);
+int vcd_req_run(struct vcd_req *req, enum vcd_wait how);
+void vcd_vq_done(struct virtqueue *vq);
+void vcd_fail_inflight(struct vcd_device *dev);
+void vcd_drop_unused(struct vcd_device *dev);
+int vcd_status_to_errno(u32 opcode, u32 status);
+
+/* vcd_fops.c */
+extern const struct file_operations vcd_fops;
+
+#endif /* VCD_H */

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-cryptodev guest driver: binds to the paravirtual crypto device,
+ * sets up its request queues and exposes it as /dev/crypto (then crypto1,
+ * crypto2, ... for further devices) with the cryptodev-linux ABI.
+ *
+ * Lifetime: struct vcd_device is refcounted.  Probe holds one reference
+ * until remove, every open file holds one, so a file opened before the
+ * device went away stays a valid object that answers -ENODEV.
+ */
+
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+
+#include <crypto/cryptodev.h>
+
+#include "vcd.h"
+
+static unsigned int max_data_len = VCD_DATA_LEN_CAP;
+module_param(max_data_len, uint, 0444);
+MODULE_PARM_DESC(max_data_len,
+		 "Cap on bytes per request, below the device's own limit");
+
+struct workqueue_struct *vcd_wq;
+static DEFINE_IDA(vcd_ida);
+
+static void vcd_device_release(struct kref *ref)
+{
+	struct vcd_device *dev = container_of(ref, struct vcd_device, ref);
+
+	kfree(dev->queues);
+	kfree(dev);
+}
+
+void vcd_device_get(struct vcd_device *dev)
+{
+	kref_get(&dev->ref);
+}
+
+void vcd_device_put(struct vcd_device *dev)
+{
+	kref_put(&dev->ref, vcd_device_release);
+}
+
+static int vcd_read_config(struct vcd_device *dev)
+{
+	struct virtio_device *vdev = dev->vdev;
+	struct vcd_limits *lim = &dev->limits;
+	u32 num_queues;
+
+	virtio_cread_le(vdev, struct virtio_cryptodev_config, num_queues,
+			&num_queues);
+	virtio_cread_le(vdev, struct virtio_cryptodev_config, engine,
+			&lim->engine);
+	virtio_cread_le(vdev, struct virtio_cryptodev_config, max_files,
+			&lim->max_files);
+	virtio_cread_le(vdev, struct virtio_cryptodev_config, max_sessions,
+			&lim->max_sessions);
+	virtio_cread_le(vdev, struct virtio_cryptodev_config, max_data_len,
+			&lim->max_data_len);
+	virtio_cread_le(vdev, struct virtio_cryptodev_config, max_key_len,
+			&lim->max_key_len);
+	virtio_cread_le(vdev, struct virtio_cryptodev_config, max_mac_key_len,
+			&lim->max_mac_key_len);
+
+	if (!num_queues || !lim->max_files || !lim->max_sessions ||
+	    !lim->max_data_len) {
+		dev_err(&vdev->dev, "config has a zero queue count or limit\n");
+		return -EINVAL;
+	}
+	dev->num_queues = min_t(u32, num_queues, VCD_MAX_QUEUES);
+	lim->max_data_len = min3(lim->max_data_len, max_data_len,
+				 VCD_DATA_LEN_CAP);
+	lim->max_key_len = min_t(u32, lim->max_key_len,
+				 CRYPTO_CIPHER_MAX_KEY_LEN);
+	lim->max_mac_key_len = min_t(u32, lim->max_mac_key_len,
+				     CRYPTO_HMAC_MAX_KEY_LEN);
+	return 0;
+}
+
+static int vcd_init_vqs(struct vcd_device *dev)
+{
+	struct virtio_device *vdev = dev->vdev;
+	struct virtqueue_info *info;
+	struct virtqueue **vqs;
+	unsigned int i;
+	int err = -ENOMEM;
+
+	dev->queues = kcalloc(dev->num_queues, sizeof(*dev->queues),
+			      GFP_KERNEL);
+	info = kcalloc(dev->num_queues, sizeof(*info), GFP_KERNEL);
+	vqs = kcalloc(dev->num_queues, sizeof(*vqs), GFP_KERNEL);
+	if (!dev->queues || !info || !vqs)
+		goto out;
+
+	for (i = 0; i < dev->num_queues; i++) {
+		struct vcd_queue *q = &dev->queues[i];
+
+		spin_lock_init(&q->lock);
+		INIT_LIST_HEAD(&q->inflight);
+		init_waitqueue_head(&q->space_wq);
+		q->dev = dev;
+		snprintf(q->name, sizeof(q->name), "req.%u", i);
+		info[i].name = q->name;
+		info[i].callback = vcd_vq_done;
+	}
+	err = virtio_find_vqs(vdev, dev->num_queues, vqs, info, NULL);
+	if (err)
+		goto out;
+
+	/* Without indirect descriptors a chain takes ring slots. */
+	dev->max_sg = VCD_MAX_CHAIN;
+	for (i = 0; i < dev->num_queues; i++) {
+		dev->queues[i].vq = vqs[i];
+		if (!virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC))
+			dev->max_sg = min(dev->max_sg,
+					  virtqueue_get_vring_size(vqs[i]));
+	}
+out:
+	kfree(vqs);
+	kfree(info);
+	return err;
+}
+
+static int vcd_register_misc(struct vcd_device *dev)
+{
+	int index;
+
+	index = ida_alloc(&vcd_ida, GFP_KERNEL);
+	if (index < 0)
+		return index;
+	dev->index = index;
+	if (index)
+		snprintf(dev->name, sizeof(dev->name), "crypto%d", index);
+	else
+		strscpy(dev->name, "crypto", sizeof(dev->name));
+
+	dev->misc.minor = MISC_DYNAMIC_MINOR;
+	dev->misc.name = dev->name;
+	dev->misc.fops = &vcd_fops;
+	dev->misc.parent = &dev->vdev->dev;
+	/* As cryptodev-linux: every user may use the device. */
+	dev->misc.mode = 0666;
+	return misc_register(&dev->misc);
+}
+
+static const char *vcd_engine_name(u32 engine)
+{
+	switch (engine) {
+	case VIRTIO_CRYPTODEV_ENGINE_BUILTIN:
+		return "builtin";
+	case VIRTIO_CRYPTODEV_ENGINE_HOST:
+		return "host";
+	default:
+		return "unknown";
+	}
+}
+
+static int vcd_probe(struct virtio_device *vdev)
+{
+	struct vcd_device *dev;
+	int err;
+
+	if (!vdev->config->get) {
+		dev_err(&vdev->dev, "transport cannot read the config\n");
+		return -EINVAL;
+	}
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	kref_init(&dev->ref);
+	dev->vdev = vdev;
+	dev->index = -1;
+	strscpy(dev->name, "crypto?", sizeof(dev->name));
+
+	err = vcd_read_config(dev);
+	if (err)
+		goto fail;
+	dev->aead = virtio_has_feature(vdev, VIRTIO_CRYPTODEV_F_AEAD);
+	err = vcd_init_vqs(dev);
+	if (err)
+		goto fail;
+	vdev->priv = dev;
+	virtio_device_ready(vdev);
+
+	err = vcd_register_misc(dev);
+	if (err)
+		goto fail_ready;
+
+	dev_info(&vdev->dev,
+		 "/dev/%s: engine %s, %u queues, %u files, %u sessions, %u bytes%s\n",
+		 dev->name, vcd_engine_name(dev->limits.engine),
+		 dev->num_queues, dev->limits.max_files,
+		 dev->limits.max_sessions, dev->limits.max_data_len,
+		 dev->aead ? ", AES-GCM" : "");
+	return 0;
+
+fail_ready:
+	if (dev->index >= 0)
+		ida_free(&vcd_ida, dev->index);
+	virtio_reset_device(vdev);
+	vdev->config->del_vqs(vdev);
+fail:
+	vcd_device_put(dev);
+	return err;
+}
+
+/*
+ * Fail pending and new requests, wake every waiter, then reset the device
+ * so it lets go of the buffers, take them back and delete the queues.
+ * Open files keep the (now dead) device object until they are closed.
+ */
+static void vcd_remove(struct virtio_device *vdev)
+{
+	struct vcd_device *dev = vdev->priv;
+
+	WRITE_ONCE(dev->dead, true);
+	/* Submitters that saw !dead have queued and kicked by now. */
+	synchronize_rcu();
+	vcd_fail_inflight(dev);
+	/* Waits for opens in progress; they fail fast now. */
+	misc_deregister(&dev->misc);
+	ida_free(&vcd_ida, dev->index);
+
+	virtio_reset_device(vdev);
+	vcd_drop_unused(dev);
+	vdev->config->del_vqs(vdev);
+	vdev->priv = NULL;
+	dev->vdev = NULL;
+	dev_info(&vdev->dev, "/dev/%s removed\n", dev->name);
+	vcd_device_put(dev);
+}
+
+static const struct virtio_device_id vcd_id_table[] = {
+	{ VIRTIO_ID_CRYPTODEV, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+
+static unsigned int vcd_features[] = {
+	VIRTIO_CRYPTODEV_F_AEAD,
+};
+
+static struct virtio_driver vcd_driver = {
+	.driver.name = VCD_DRV_NAME,
+	.id_table = vcd_id_table,
+	.feature_table = vcd_features,
+	.feature_table_size = ARRAY_SIZE(vcd_features),
+	.probe = vcd_probe,
+	.remove = vcd_remove,
+};
+
+static int __init vcd_init(void)
+{
+	int err;
+
+	/* Closes the device files of openers killed mid-open. */
+	vcd_wq = alloc_workqueue("vcd_cleanup", WQ_UNBOUND, 0);
+	if (!vcd_wq)
+		return -ENOMEM;
+	err = register_virtio_driver(&vcd_driver);
+	if (err)
+		destroy_workqueue(vcd_wq);
+	return err;
+}
+
+static void __exit vcd_exit(void)
+{
+	unregister_virtio_driver(&vcd_driver);
+	destroy_workqueue(vcd_wq);
+}
+
+module_init(vcd_init);
+module_exit(vcd_exit);
+
+MODULE_DEVICE_TABLE(virtio, vcd_id_table);
+MODULE_DESCRIPTION("virtio-cryptodev: cryptodev-linux /dev/crypto over virtio");
+MODULE_LICENSE("GPL");

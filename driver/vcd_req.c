@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests to the device: build the descriptor chain, queue it, sleep
+ * until the device answers, and survive the waiter being killed or the
+ * device going away.
+ *
+ * A request holds two references: the waiter's and the virtqueue's.  The
+ * virtqueue's is dropped only when the buffers come back from the device
+ * (virtqueue_get_buf) or are taken back after a reset
+ * (virtqueue_detach_unused_buf), so memory the device may still write is
+ * never freed under it, even when the waiter has long returned -EINTR.
+ *
+ * Whoever finishes a request first (the virtqueue callback with the
+ * device's answer, removal with -ENODEV, or the waiter giving up) wins a
+ * compare-and-swap on its state; the others back off.
+ */
+
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+
+#include "vcd.h"
+
+static void vcd_req_release(struct kref *ref)
+{
+	struct vcd_req *req = container_of(ref, struct vcd_req, ref);
+
+	/* Key material must not linger in freed memory. */
+	if (req->wipe_in)
+		kvfree_sensitive(req->in, req->in_len);
+	else
+		kvfree(req->in);
+	kvfree(req->out);
+	kfree(req->sg);
+	kfree(req);
+}
+
+void vcd_req_put(struct vcd_req *req)
+{
+	kref_put(&req->ref, vcd_req_release);
+}
+
+/* Descriptors that a kernel buffer needs: vmalloc memory goes by page. */
+static unsigned int vcd_buf_sg_count(const void *buf, size_t len)
+{
+	if (!len)
+		return 0;
+	if (!is_vmalloc_addr(buf))
+		return 1;
+	return DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
+}
+
+static struct scatterlist *vcd_sg_fill(struct scatterlist *sg, void *buf,
+				       size_t len)
+{
+	if (!len)
+		return sg;
+	if (!is_vmalloc_addr(buf)) {
+		sg_set_buf(sg, buf, len);
+		return sg + 1;
+	}
+	while (len) {
+		size_t off = offset_in_page(buf);
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
+
+		sg_set_page(sg++, vmalloc_to_page(buf), chunk, off);
+		buf += chunk;
+		len -= chunk;
+	}
+	return sg;
+}
+
+/*
+ * The chain is the header plus the input (device-readable), then the
+ * response plus the output (device-writable).  Buffers are kernel bounce
+ * buffers today; the device accepts any split, so pinned user pages can
+ * replace them without a format change.
+ */
+static int vcd_req_map(struct vcd_req *req)
+{
+	unsigned int n_out = 1 + vcd_buf_sg_count(req->in, req->in_len);
+	unsigned int n_in = 1 + vcd_buf_sg_count(req->out, req->out_len);
+	struct scatterlist *sg;
+
+	if (n_out + n_in > req->dev->max_sg)
+		return -E2BIG;
+	sg = kmalloc_array(n_out + n_in, sizeof(*sg), GFP_KERNEL);
+	if (!sg)
+		return -ENOMEM;
+	req->sg = sg;
+	req->sg_out = n_out;
+
+	sg_init_table(sg, n_out);
+	sg_set_buf(sg, &req->hdr, sizeof(req->hdr));
+	vcd_sg_fill(sg + 1, req->in, req->in_len);
+
+	sg += n_out;
+	sg_init_table(sg, n_in);
+	sg_set_buf(sg, &req->resp, sizeof(req->resp));
+	vcd_sg_fill(sg + 1, req->out, req->out_len);
+	return 0;
+}
+
+struct vcd_req *vcd_req_alloc(struct vcd_device *dev, u32 opcode, u64 file,
+			      u32 session, size_t in_len, size_t out_len)
+{
+	struct vcd_req *req;
+	int err = -ENOMEM;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&req->ref);
+	init_completion(&req->done);
+	atomic_set(&req->state, VCD_REQ_PENDING);
+	INIT_LIST_HEAD(&req->node);
+	req->dev = dev;
+	req->hdr.opcode = cpu_to_le32(opcode);
+	req->hdr.file = cpu_to_le64(file);
+	req->hdr.session = cpu_to_le32(session);
+
+	req->in_len = in_len;
+	if (in_len) {
+		/* Filled completely by the caller before it is queued. */
+		req->in = kvmalloc(in_len, GFP_KERNEL);
+		if (!req->in)
+			goto fail;
+	}
+	req->out_len = out_len;
+	if (out_len) {
+		/* Zeroed: a short-writing device cannot leak old memory. */
+		req->out = kvzalloc(out_len, GFP_KERNEL);
+		if (!req->out)
+			goto fail;
+	}
+	err = vcd_req_map(req);
+	if (err)
+		goto fail;
+	return req;
+
+fail:
+	vcd_req_put(req);
+	return ERR_PTR(err);
+}
+
+static struct vcd_queue *vcd_pick_queue(struct vcd_device *dev)
+{
+	return &dev->queues[raw_smp_processor_id() % dev->num_queues];
+}
+
+static int vcd_wait_space(struct vcd_queue *q, unsigned long seen,
+			  enum vcd_wait how)
+{
+	struct vcd_device *dev = q->dev;
+
+	if (how == VCD_WAIT_UNINTERRUPTIBLE) {
+		wait_event(q->space_wq, READ_ONCE(q->free_events) != seen ||
+			   READ_ONCE(dev->dead));
+		return 0;
+	}
+	if (wait_event_killable(q->space_wq,
+				READ_ONCE(q->free_events) != seen ||
+				READ_ONCE(dev->dead)))
+		return -EINTR;
+	return 0;
+}
+
+/*
+ * Put the chain on a queue.  The RCU read section covers the dead check
+ * up to the notify, so removal (which sets dead and then waits for RCU)
+ * never deletes a virtqueue that a submitter is still kicking.
+ */
+static int vcd_req_try_queue(struct vcd_queue *q, struct vcd_req *req,
+			     unsigned long *seen)
+{
+	struct scatterlist *sgs[2] = { req->sg, req->sg + req->sg_out };
+	unsigned long flags;
+	bool kick = false;
+	int err;
+
+	rcu_read_lock();
+	spin_lock_irqsave(&q->lock, flags);
+	if (READ_ONCE(q->dev->dead)) {
+		err = -ENODEV;
+	} else {
+		err = virtqueue_add_sgs(q->vq, sgs, 1, 1, req, GFP_ATOMIC);
+		if (!err) {
+			list_add_tail(&req->node, &q->inflight);
+			kick = virtqueue_kick_prepare(q->vq);
+		}
+	}
+	*seen = q->free_events;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (kick)
+		virtqueue_notify(q->vq);
+	rcu_read_unlock();
+	return err;
+}
+
+static int vcd_req_queue(struct vcd_req *req, enum vcd_wait how)
+{
+	struct vcd_queue *q = vcd_pick_queue(req->dev);
+	unsigned long seen;
+	int err;
+
+	kref_get(&req->ref);		/* the virtqueue's reference */
+	for (;;) {
+		err = vcd_req_try_queue(q, req, &seen);
+		if (err != -ENOSPC)
+			break;
+		err = vcd_wait_space(q, seen, how);
+		if (err)
+			break;
+	}
+	if (err)
+		vcd_req_put(req);	/* never reached the device */
+	return err;
+}
+
+/* A killed opener's file would stay open on the device: close it. */
+struct vcd_orphan {
+	struct work_struct work;
+	struct vcd_device *dev;
+	u64 file;
+};
+
+static void vcd_orphan_close(struct work_struct *work)
+{
+	struct vcd_orphan *o = container_of(work, struct vcd_orphan, work);
+	struct vcd_req *req;
+
+	req = vcd_req_alloc(o->dev, VIRTIO_CRYPTODEV_OP_CLOSE_FILE, o->file,
+			    0, 0, 0);
+	if (!IS_ERR(req)) {
+		vcd_req_run(req, VCD_WAIT_UNINTERRUPTIBLE);
+		vcd_req_put(req);
+	}
+	vcd_device_put(o->dev);
+	kfree(o);
+}
+
+static void vcd_req_orphaned(struct vcd_req *req)
+{
+	struct vcd_orphan *o;
+
+	if (le32_to_cpu(req->hdr.opcode) != VIRTIO_CRYPTODEV_OP_OPEN_FILE ||
+	    req->err_answer ||
+	    le32_to_cpu(req->resp.status) != VIRTIO_CRYPTODEV_S_OK)
+		return;
+	o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	if (!o)
+		return;
+	INIT_WORK(&o->work, vcd_orphan_close);
+	vcd_device_get(req->dev);
+	o->dev = req->dev;
+	o->file = le64_to_cpu(req->resp.handle);
+	queue_work(vcd_wq, &o->work);
+}
+
+/* @answered: the device gave the buffers back with a response. */
+static void vcd_req_finish(struct vcd_req *req, int err, bool answered)
+{
+	int old = atomic_cmpxchg(&req->state, VCD_REQ_PENDING, VCD_REQ_DONE);
+
+	if (old == VCD_REQ_PENDING) {
+		req->err = err;
+		complete(&req->done);
+	} else if (old == VCD_REQ_ABANDONED && answered) {
+		req->err_answer = err;
+		vcd_req_orphaned(req);
+	}
+}
+
+/* A used buffer must at least hold the response. */
+static int vcd_check_written(struct vcd_req *req, unsigned int len)
+{
+	if (len < sizeof(req->resp)) {
+		pr_warn_ratelimited("%s: device wrote %u bytes, no response\n",
+				    req->dev->name, len);
+		return -EIO;
+	}
+	return 0;
+}
+
+void vcd_vq_done(struct virtqueue *vq)
+{
+	struct vcd_device *dev = vq->vdev->priv;
+	struct vcd_queue *q = &dev->queues[vq->index];
+	struct vcd_req *req, *tmp;
+	unsigned long flags;
+	unsigned int len;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&q->lock, flags);
+	do {
+		virtqueue_disable_cb(vq);
+		while ((req = virtqueue_get_buf(vq, &len))) {
+			req->written = len;
+			list_move_tail(&req->node, &done);
+		}
+	} while (!virtqueue_enable_cb(vq));
+	if (!list_empty(&done))
+		q->free_events++;
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	if (list_empty(&done))
+		return;
+	wake_up_all(&q->space_wq);
+	list_for_each_entry_safe(req, tmp, &done, node) {
+		list_del_init(&req->node);
+		vcd_req_finish(req, vcd_check_written(req, req->written), true);
+		vcd_req_put(req);
+	}
+}
+
+/* Removal: every waiter returns -ENODEV now, buffers stay queued. */
+void vcd_fail_inflight(struct vcd_device *dev)
+{
+	struct vcd_req *req;
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < dev->num_queues; i++) {
+		struct vcd_queue *q = &dev->queues[i];
+
+		spin_lock_irqsave(&q->lock, flags);
+		list_for_each_entry(req, &q->inflight, node)
+			vcd_req_finish(req, -ENODEV, false);
+		spin_unlock_irqrestore(&q->lock, flags);
+		wake_up_all(&q->space_wq);
+	}
+}
+
+/* After the reset the device holds nothing: take the buffers back. */
+void vcd_drop_unused(struct vcd_device *dev)
+{
+	struct vcd_req *req, *tmp;
+	unsigned long flags;
+	unsigned int i;
+	LIST_HEAD(dropped);
+
+	for (i = 0; i < dev->num_queues; i++) {
+		struct vcd_queue *q = &dev->queues[i];
+
+		spin_lock_irqsave(&q->lock, flags);
+		while ((req = virtqueue_detach_unused_buf(q->vq)))
+			list_move_tail(&req->node, &dropped);
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	list_for_each_entry_safe(req, tmp, &dropped, node) {
+		list_del_init(&req->node);
+		vcd_req_finish(req, -ENODEV, false);
+		vcd_req_put(req);
+	}
+}
+
+static int vcd_req_wait(struct vcd_req *req, enum vcd_wait how)
+{
+	if (how == VCD_WAIT_UNINTERRUPTIBLE) {
+		wait_for_completion(&req->done);
+		return req->err;
+	}
+	if (!wait_for_completion_killable(&req->done))
+		return req->err;
+	if (atomic_cmpxchg(&req->state, VCD_REQ_PENDING,
+			   VCD_REQ_ABANDONED) == VCD_REQ_PENDING)
+		return -EINTR;
+	/* Finished while we were being killed: complete() is imminent. */
+	wait_for_completion(&req->done);
+	return req->err;
+}
+
+/*
+ * Map a device status to what cryptodev-linux returns for the same
+ * condition; docs/guest-driver.md has the table.
+ */
+int vcd_status_to_errno(u32 opcode, u32 status)
+{
+	switch (status) {
+	case VIRTIO_CRYPTODEV_S_OK:
+		return 0;
+	case VIRTIO_CRYPTODEV_S_BADMSG:
+		return -EBADMSG;
+	case VIRTIO_CRYPTODEV_S_NOTSUPP:
+	case VIRTIO_CRYPTODEV_S_INVAL:
+		return -EINVAL;
+	case VIRTIO_CRYPTODEV_S_NOSESSION:
+		if (opcode == VIRTIO_CRYPTODEV_OP_DESTROY_SESSION)
+			return -ENOENT;
+		return -EINVAL;
+	case VIRTIO_CRYPTODEV_S_NOFILE:
+		return -EBADFD;
+	case VIRTIO_CRYPTODEV_S_LIMIT:
+		if (opcode == VIRTIO_CRYPTODEV_OP_OPEN_FILE)
+			return -EMFILE;
+		return -ENOSPC;
+	case VIRTIO_CRYPTODEV_S_NOMEM:
+		return -ENOMEM;
+	case VIRTIO_CRYPTODEV_S_TOOBIG:
+		return -E2BIG;
+	case VIRTIO_CRYPTODEV_S_ERR:
+	default:
+		return -EIO;
+	}
+}
+
+/*
+ * Send @req and wait for the answer.  Returns 0 only when the device
+ * said S_OK and wrote exactly the output the request asked for.
+ */
+int vcd_req_run(struct vcd_req *req, enum vcd_wait how)
+{
+	u32 opcode = le32_to_cpu(req->hdr.opcode);
+	int err;
+
+	err = vcd_req_queue(req, how);
+	if (err)
+		return err;
+	err = vcd_req_wait(req, how);
+	if (err)
+		return err;
+	err = vcd_status_to_errno(opcode, le32_to_cpu(req->resp.status));
+	if (err)
+		return err;
+	if (le32_to_cpu(req->resp.len) != req->out_len ||
+	    req->written < sizeof(req->resp) + req->out_len) {
+		pr_warn_ratelimited("%s: op %u: %u output bytes, expected %zu\n",
+				    req->dev->name, opcode,
+				    le32_to_cpu(req->resp.len), req->out_len);
+		return -EIO;
+	}
+	return 0;
+}
