@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Client connections: creation and teardown, input with flood control,
+ * output queueing and flushing, and the periodic timeout checks.
+ *
+ * A client is never freed while the loop may still hold a pointer to
+ * it: client_kill() only marks it and queues it on srv->dead, and the
+ * loop calls client_destroy() once the current turn is over.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "server.h"
+
+#define MILLI 1000              /* token units per line */
+#define DRAIN_READS 4           /* reads of unread input before close */
+
+const char *client_nick(const struct client *c)
+{
+	return c->nick[0] ? c->nick : "*";
+}
+
+struct client *client_find(struct server *srv, const char *nick)
+{
+	struct hmap_node *n = hmap_find(&srv->nicks, nick);
+
+	return n ? container_of(n, struct client, nick_node) : NULL;
+}
+
+void client_update_prefix(struct client *c)
+{
+	int n = snprintf(c->prefix, sizeof(c->prefix), "%s!%s@%s",
+			 client_nick(c), c->user[0] ? c->user : "*", c->host);
+
+	c->prefix_len = n < (int)sizeof(c->prefix) ? (size_t)n :
+			sizeof(c->prefix) - 1;
+}
+
+void client_set_nick(struct client *c, const char *nick)
+{
+	if (c->nick[0])
+		hmap_remove(&c->srv->nicks, &c->nick_node);
+	snprintf(c->nick, sizeof(c->nick), "%s", nick);
+	c->nick_node.key = c->nick;
+	hmap_insert(&c->srv->nicks, &c->nick_node);
+	client_update_prefix(c);
+}
+
+/* Numeric host text; a leading ':' (IPv6) would break IRC parameters. */
+static void set_host(struct client *c, const struct sockaddr *addr)
+{
+	char text[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	socklen_t len = addr->sa_family == AF_INET6 ?
+			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+	if (getnameinfo(addr, len, text, sizeof(text), NULL, 0,
+			NI_NUMERICHOST))
+		snprintf(text, sizeof(text), "unknown");
+	snprintf(c->host, sizeof(c->host), "%s%s",
+		 text[0] == ':' ? "0" : "", text);
+}
+
+static int watch_events(struct client *c, int op, bool want_write)
+{
+	struct epoll_event ev = {
+		.events = EPOLLIN | (want_write ? EPOLLOUT : 0),
+		.data.ptr = &c->watch,
+	};
+
+	return epoll_ctl(c->srv->epfd, op, c->watch.fd, &ev);
+}
+
+static struct client *client_alloc(struct server *srv)
+{
+	size_t chans = srv->cfg.max_channels * sizeof(struct membership);
+	struct client *c = calloc(1, sizeof(*c) + chans);
+
+	if (!c)
+		return NULL;
+	c->channels = (struct membership *)(c + 1);
+	c->srv = srv;
+	list_init(&c->all);
+	list_init(&c->dirty);
+	list_init(&c->throttled);
+	list_init(&c->dead);
+	line_reader_init(&c->in);
+	outq_init(&c->out);
+	return c;
+}
+
+struct client *client_new(struct server *srv, int fd,
+			  const struct sockaddr *addr)
+{
+	struct client *c = client_alloc(srv);
+
+	if (!c)
+		return NULL;
+	c->watch.kind = WATCH_CLIENT;
+	c->watch.fd = fd;
+	transport_plain_init(&c->tp, fd);
+	set_host(c, addr);
+	client_update_prefix(c);
+	c->tokens_ms = (int64_t)srv->cfg.flood_burst * MILLI;
+	c->refill_at_ms = srv->now_ms;
+	c->connected_ms = srv->now_ms;
+	c->active_ms = srv->now_ms;
+	if (watch_events(c, EPOLL_CTL_ADD, false)) {
+		free(c);
+		return NULL;
+	}
+	list_add_tail(&srv->clients, &c->all);
+	srv->nclients++;
+	return c;
+}
+
+void client_kill(struct client *c, const char *reason)
+{
+	if (c->is_dead)
+		return;
+	c->is_dead = true;
+	snprintf(c->quit_reason, sizeof(c->quit_reason), "%s", reason);
+	list_add_tail(&c->srv->dead, &c->dead);
+	log_verbose(c->srv, "closing %s: %s", c->prefix, reason);
+}
+
+/* Bypasses the send queue limit: the last words of a closing link. */
+void client_queue_error(struct client *c)
+{
+	char line[IRC_LINE_MAX + 1];
+	size_t n = line_printf(line, "ERROR :Closing Link: %s (%s)", c->host,
+			       c->quit_reason);
+
+	outq_append(&c->out, line, n);
+}
+
+/* Unread input at close() would make the kernel reset the connection
+ * and the peer could lose our last words. */
+static void drain_input(struct client *c)
+{
+	char sink[LINE_READER_SIZE];
+	int i;
+
+	for (i = 0; i < DRAIN_READS; i++)
+		if (recv(c->watch.fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+			break;
+}
+
+static void leave_all_channels(struct client *c)
+{
+	while (c->nchannels)
+		channel_leave(c->channels[c->nchannels - 1].chan, c);
+}
+
+void client_destroy(struct client *c, bool farewell)
+{
+	struct server *srv = c->srv;
+
+	if (farewell && c->registered) {
+		char line[IRC_LINE_MAX + 1];
+		size_t n = client_line(c, line, "QUIT :%s", c->quit_reason);
+
+		send_to_peers(c, line, n, false);
+	}
+	leave_all_channels(c);
+	if (c->nick[0])
+		hmap_remove(&srv->nicks, &c->nick_node);
+	list_del_init(&c->all);
+	list_del_init(&c->dirty);
+	list_del_init(&c->throttled);
+	list_del_init(&c->dead);
+	if (farewell) {
+		client_queue_error(c);
+		c->tp.ops->send(&c->tp, &c->out);
+	}
+	drain_input(c);
+	c->tp.ops->close(&c->tp);
+	outq_clear(&c->out);
+	srv->nclients--;
+	free(c);
+}
+
+size_t format_line(char *buf, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, IRC_LINE_MAX, fmt, ap);
+	size_t len;
+
+	if (n < 0)
+		n = 0;
+	len = n < IRC_LINE_MAX ? (size_t)n : IRC_LINE_MAX - 1;
+	len = irc_utf8_cut(buf, len, IRC_TEXT_MAX);
+	buf[len++] = '\r';
+	buf[len++] = '\n';
+	buf[len] = '\0';
+	return len;
+}
+
+size_t line_printf(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	len = format_line(buf, fmt, ap);
+	va_end(ap);
+	return len;
+}
+
+size_t client_line(const struct client *c, char *buf, const char *fmt, ...)
+{
+	char body[IRC_LINE_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	return line_printf(buf, ":%s %s", c->prefix, body);
+}
+
+void client_send(struct client *c, const char *line, size_t len)
+{
+	struct server *srv = c->srv;
+
+	if (c->is_dead)
+		return;
+	if (c->out.bytes + len > srv->cfg.sendq) {
+		srv->stats.killed_sendq++;
+		log_msg("%s: send queue over %zu bytes, disconnecting",
+			c->prefix, srv->cfg.sendq);
+		client_kill(c, "SendQ exceeded");
+		return;
+	}
+	if (outq_append(&c->out, line, len)) {
+		client_kill(c, "Out of memory");
+		return;
+	}
+	if (list_empty(&c->dirty))
+		list_add_tail(&srv->dirty, &c->dirty);
+}
+
+void client_sendf(struct client *c, const char *fmt, ...)
+{
+	char line[IRC_LINE_MAX + 1];
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	len = format_line(line, fmt, ap);
+	va_end(ap);
+	client_send(c, line, len);
+}
+
+void client_reply(struct client *c, const char *numeric, const char *fmt, ...)
+{
+	char body[IRC_LINE_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	client_sendf(c, ":%s %s %s %s", c->srv->cfg.name, numeric,
+		     client_nick(c), body);
+}
+
+int client_flush(struct client *c)
+{
+	bool want_write;
+
+	while (c->out.bytes) {
+		ssize_t n = c->tp.ops->send(&c->tp, &c->out);
+
+		if (n >= 0)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+		client_kill(c, strerror(errno));
+		return -1;
+	}
+	want_write = c->out.bytes > 0;
+	if (want_write != c->want_write) {
+		watch_events(c, EPOLL_CTL_MOD, want_write);
+		c->want_write = want_write;
+	}
+	return 0;
+}
+
+/* Token bucket: flood_rate lines a second, at most flood_burst saved. */
+static bool flood_allows(struct client *c)
+{
+	const struct server_config *cfg = &c->srv->cfg;
+	int64_t elapsed = c->srv->now_ms - c->refill_at_ms;
+	int64_t full = (int64_t)cfg->flood_burst * MILLI;
+
+	if (!cfg->flood_control)
+		return true;
+	c->refill_at_ms = c->srv->now_ms;
+	c->tokens_ms += elapsed * cfg->flood_rate;
+	if (c->tokens_ms > full)
+		c->tokens_ms = full;
+	return c->tokens_ms >= MILLI;
+}
+
+static void handle_line(struct client *c, struct irc_line *line)
+{
+	struct irc_msg msg;
+
+	c->srv->stats.lines_in++;
+	c->active_ms = c->srv->now_ms;
+	c->ping_pending = false;
+	if (memchr(line->text, '\0', line->len)) {
+		client_sendf(c, ":%s NOTICE %s :Line ignored: it contains "
+			     "a NUL byte", c->srv->cfg.name, client_nick(c));
+		return;
+	}
+	if (irc_parse(line->text, &msg))
+		return;
+	command_dispatch(c, &msg);
+}
+
+void client_process_input(struct client *c)
+{
+	struct irc_line line;
+
+	for (;;) {
+		if (c->is_dead)
+			return;
+		if (!flood_allows(c)) {
+			if (line_reader_pending(&c->in) &&
+			    list_empty(&c->throttled))
+				list_add_tail(&c->srv->throttled,
+					      &c->throttled);
+			return;
+		}
+		if (!line_reader_next(&c->in, &line))
+			break;
+		c->tokens_ms -= MILLI;
+		handle_line(c, &line);
+	}
+	list_del_init(&c->throttled);
+}
+
+void client_on_readable(struct client *c)
+{
+	ssize_t n = c->tp.ops->recv(&c->tp, &c->in);
+
+	if (n == TRANSPORT_EOF) {
+		client_kill(c, "Remote host closed the connection");
+		return;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			client_kill(c, strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		/* Only a throttled client leaves its input buffer full. */
+		c->srv->stats.killed_flood++;
+		log_msg("%s: flooding, disconnecting", c->prefix);
+		client_kill(c, "Excess Flood");
+		return;
+	}
+	client_process_input(c);
+}
+
+void client_housekeeping(struct client *c)
+{
+	const struct server_config *cfg = &c->srv->cfg;
+	int64_t now = c->srv->now_ms;
+
+	if (!c->registered) {
+		if (now - c->connected_ms >= cfg->register_timeout * 1000LL)
+			client_kill(c, "Registration timed out");
+		return;
+	}
+	if (c->ping_pending) {
+		if (now - c->ping_sent_ms >= cfg->ping_timeout * 1000LL) {
+			char reason[64];
+
+			snprintf(reason, sizeof(reason),
+				 "Ping timeout: %u seconds",
+				 cfg->ping_interval + cfg->ping_timeout);
+			client_kill(c, reason);
+		}
+		return;
+	}
+	if (now - c->active_ms >= cfg->ping_interval * 1000LL) {
+		client_sendf(c, "PING :%s", cfg->name);
+		c->ping_pending = true;
+		c->ping_sent_ms = now;
+	}
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/* cchatd: options, process setup (limits, signals, MOTD), then the loop. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "server.h"
+
+enum {
+	OPT_NO_FLOOD = 256, OPT_FLOOD_BURST, OPT_FLOOD_RATE, OPT_SENDQ,
+	OPT_MAX_CLIENTS, OPT_MAX_CHANNELS, OPT_REGISTER_TIMEOUT,
+	OPT_PING_INTERVAL, OPT_PING_TIMEOUT, OPT_NO_CONSOLE, OPT_MOTD,
+	OPT_NAME,
+};
+
+static const struct option long_options[] = {
+	{ "listen", required_argument, NULL, 'l' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "motd", required_argument, NULL, OPT_MOTD },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "max-channels", required_argument, NULL, OPT_MAX_CHANNELS },
+	{ "sendq", required_argument, NULL, OPT_SENDQ },
+	{ "no-flood-control", no_argument, NULL, OPT_NO_FLOOD },
+	{ "flood-burst", required_argument, NULL, OPT_FLOOD_BURST },
+	{ "flood-rate", required_argument, NULL, OPT_FLOOD_RATE },
+	{ "register-timeout", required_argument, NULL, OPT_REGISTER_TIMEOUT },
+	{ "ping-interval", required_argument, NULL, OPT_PING_INTERVAL },
+	{ "ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT },
+	{ "console", no_argument, NULL, 'c' },
+	{ "no-console", no_argument, NULL, OPT_NO_CONSOLE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+void log_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cchatd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void log_verbose(const struct server *srv, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!srv->cfg.verbose)
+		return;
+	fputs("cchatd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: cchatd [options]\n"
+"  -l, --listen ADDR        address to listen on (repeatable; default: all)\n"
+"  -p, --port N             TCP port (default " DEFAULT_PORT "; 0: any free)\n"
+"      --name NAME          server name (default " DEFAULT_SERVER_NAME ")\n"
+"      --motd FILE          message of the day (default: none, 422)\n"
+"      --max-clients N      connections at once (default %d)\n"
+"      --max-channels N     channels per client (default %d, max %d)\n"
+"      --sendq BYTES        output queued per client (default %d)\n"
+"      --no-flood-control   no per-client line rate limit\n"
+"      --flood-burst N      lines a client may send at once (default %d)\n"
+"      --flood-rate N       lines per second after the burst (default %d)\n"
+"      --register-timeout S seconds to register (default %d)\n"
+"      --ping-interval S    idle seconds before a PING (default %d)\n"
+"      --ping-timeout S     seconds to answer it (default %d)\n"
+"  -c, --console            operator console on stdin (default: if a tty)\n"
+"      --no-console         no console even on a terminal\n"
+"  -v, --verbose            log every connection\n",
+		DEFAULT_MAX_CLIENTS, DEFAULT_MAX_CHANNELS, MAX_CHANNELS_LIMIT,
+		DEFAULT_SENDQ, DEFAULT_FLOOD_BURST, DEFAULT_FLOOD_RATE,
+		DEFAULT_REGISTER_TIMEOUT, DEFAULT_PING_INTERVAL,
+		DEFAULT_PING_TIMEOUT);
+}
+
+static void config_defaults(struct server_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->port = DEFAULT_PORT;
+	cfg->name = DEFAULT_SERVER_NAME;
+	cfg->max_clients = DEFAULT_MAX_CLIENTS;
+	cfg->max_channels = DEFAULT_MAX_CHANNELS;
+	cfg->sendq = DEFAULT_SENDQ;
+	cfg->flood_control = true;
+	cfg->flood_burst = DEFAULT_FLOOD_BURST;
+	cfg->flood_rate = DEFAULT_FLOOD_RATE;
+	cfg->register_timeout = DEFAULT_REGISTER_TIMEOUT;
+	cfg->ping_interval = DEFAULT_PING_INTERVAL;
+	cfg->ping_timeout = DEFAULT_PING_TIMEOUT;
+	cfg->console = -1;
+}
+
+/* A whole decimal number in [min, max], or exit with a clear message. */
+static unsigned long number_arg(const char *opt, const char *text,
+				unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || end == text || *end || text[0] == '-' || v < min ||
+	    v > max) {
+		fprintf(stderr, "cchatd: --%s wants a number from %lu to %lu, "
+			"not '%s'\n", opt, min, max, text);
+		exit(2);
+	}
+	return v;
+}
+
+static void add_listen(struct server_config *cfg, const char *addr)
+{
+	if (cfg->nlisten == LISTEN_MAX) {
+		fprintf(stderr, "cchatd: at most %d --listen addresses\n",
+			LISTEN_MAX);
+		exit(2);
+	}
+	cfg->listen[cfg->nlisten++] = addr;
+}
+
+static void check_name(const char *name)
+{
+	if (!name[0] || strlen(name) > IRC_NICK_MAX * 2 ||
+	    strpbrk(name, " :!@,")) {
+		fprintf(stderr, "cchatd: bad server name '%s'\n", name);
+		exit(2);
+	}
+}
+
+static void set_option(struct server_config *cfg, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'l': add_listen(cfg, arg); break;
+	case 'p': number_arg("port", arg, 0, 65535); cfg->port = arg; break;
+	case OPT_NAME: check_name(arg); cfg->name = arg; break;
+	case OPT_MOTD: cfg->motd_file = arg; break;
+	case OPT_MAX_CLIENTS:
+		cfg->max_clients = number_arg("max-clients", arg, 1, INT_MAX);
+		break;
+	case OPT_MAX_CHANNELS:
+		cfg->max_channels = number_arg("max-channels", arg, 1,
+					       MAX_CHANNELS_LIMIT);
+		break;
+	case OPT_SENDQ:
+		cfg->sendq = number_arg("sendq", arg, IRC_LINE_MAX * 4,
+					1UL << 30);
+		break;
+	case OPT_NO_FLOOD: cfg->flood_control = false; break;
+	case OPT_FLOOD_BURST:
+		cfg->flood_burst = number_arg("flood-burst", arg, 1, 100000);
+		break;
+	case OPT_FLOOD_RATE:
+		cfg->flood_rate = number_arg("flood-rate", arg, 1, 100000);
+		break;
+	case OPT_REGISTER_TIMEOUT:
+		cfg->register_timeout = number_arg("register-timeout", arg, 1,
+						   86400);
+		break;
+	case OPT_PING_INTERVAL:
+		cfg->ping_interval = number_arg("ping-interval", arg, 1,
+						86400);
+		break;
+	case OPT_PING_TIMEOUT:
+		cfg->ping_timeout = number_arg("ping-timeout", arg, 1, 86400);
+		break;
+	case 'c': cfg->console = 1; break;
+	case OPT_NO_CONSOLE: cfg->console = 0; break;
+	case 'v': cfg->verbose = true; break;
+	case 'h': usage(stdout); exit(0);
+	default: usage(stderr); exit(2);
+	}
+}
+
+static void parse_options(struct server_config *cfg, int argc, char **argv)
+{
+	int opt;
+
+	config_defaults(cfg);
+	while ((opt = getopt_long(argc, argv, "l:p:cvh", long_options,
+				  NULL)) != -1)
+		set_option(cfg, opt, optarg);
+	if (optind < argc) {
+		fprintf(stderr, "cchatd: unexpected argument '%s'\n",
+			argv[optind]);
+		exit(2);
+	}
+}
+
+/* 10,000 clients need 10,000 descriptors: take all the kernel allows. */
+static void raise_fd_limit(struct server_config *cfg)
+{
+	struct rlimit rl;
+	rlim_t usable;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	usable = rl.rlim_cur > FD_RESERVE ? rl.rlim_cur - FD_RESERVE : 1;
+	if (cfg->max_clients > usable) {
+		log_msg("max clients lowered from %u to %llu by the file "
+			"descriptor limit", cfg->max_clients,
+			(unsigned long long)usable);
+		cfg->max_clients = usable;
+	}
+}
+
+static int add_motd_line(struct server *srv, const char *text)
+{
+	char **lines;
+	size_t len = strcspn(text, "\r\n");
+
+	lines = realloc(srv->motd, (srv->motd_lines + 1) * sizeof(*lines));
+	if (!lines)
+		return -1;
+	srv->motd = lines;
+	lines[srv->motd_lines] = strndup(text, len);
+	if (!lines[srv->motd_lines])
+		return -1;
+	srv->motd_lines++;
+	return 0;
+}
+
+static int load_motd(struct server *srv, const char *path)
+{
+	char buf[IRC_LINE_MAX];
+	FILE *f = fopen(path, "r");
+	int err = 0;
+
+	if (!f) {
+		log_msg("cannot read MOTD %s: %s", path, strerror(errno));
+		return -1;
+	}
+	srv->motd = calloc(1, sizeof(*srv->motd));
+	while (!err && srv->motd && srv->motd_lines < MOTD_LINES_MAX &&
+	       fgets(buf, sizeof(buf), f))
+		err = add_motd_line(srv, buf);
+	fclose(f);
+	if (err || !srv->motd) {
+		log_msg("cannot load MOTD %s: out of memory", path);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct server srv;
+	int status;
+
+	parse_options(&srv.cfg, argc, argv);
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(&srv.cfg);
+	if (server_init(&srv) ||
+	    (srv.cfg.motd_file && load_motd(&srv, srv.cfg.motd_file))) {
+		server_free(&srv);
+		return 1;
+	}
+	log_msg("%s ready: max %u clients, sendq %zu bytes, flood control %s",
+		CCHATD_VERSION, srv.cfg.max_clients, srv.cfg.sendq,
+		srv.cfg.flood_control ? "on" : "off");
+	status = server_run(&srv);
+	server_free(&srv);
+	log_msg("stopped");
+	return status ? 1 : 0;
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cchatd: the server's shared types.  One process, one thread, one epoll
+ * loop; see docs/chat-server-design.md for the design and docs/irc.md
+ * for the protocol subset and every limit.
+ */
+#ifndef CCHATD_SERVER_H
+#define CCHATD_SERVER_H
+
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "hmap.h"
+#include "irc.h"
+#include "list.h"
+#include "outq.h"
+#include "transport.h"
+
+#define CCHATD_VERSION "cchatd-1.0"
+#define CCHATD_NETWORK "cchat"
+
+#define DEFAULT_PORT "6667"
+#define DEFAULT_SERVER_NAME "cchatd.local"
+#define DEFAULT_MAX_CLIENTS 16384       /* capped by RLIMIT_NOFILE */
+#define DEFAULT_MAX_CHANNELS 20         /* channels one client may join */
+#define DEFAULT_SENDQ (512 * 1024)      /* bytes queued for one client */
+#define DEFAULT_FLOOD_BURST 10          /* lines a client may send at once */
+#define DEFAULT_FLOOD_RATE 2            /* lines per second after that */
+#define DEFAULT_REGISTER_TIMEOUT 30     /* seconds to finish NICK/USER */
+#define DEFAULT_PING_INTERVAL 90        /* idle seconds before our PING */
+#define DEFAULT_PING_TIMEOUT 60         /* seconds to answer that PING */
+#define DEFAULT_SHUTDOWN_GRACE_MS 2000  /* to flush ERROR at shutdown */
+
+#define LISTEN_MAX 8            /* --listen addresses */
+#define FD_RESERVE 32           /* descriptors kept out of max clients */
+#define MAX_CHANNELS_LIMIT 1000 /* highest value --max-channels takes */
+#define TARGETS_MAX 4           /* targets of one PRIVMSG/NOTICE */
+#define REALNAME_MAX 50         /* bytes of the USER real name kept */
+#define HOST_MAX 64             /* numeric address text, with "0" */
+#define PREFIX_MAX (IRC_NICK_MAX + IRC_USER_MAX + HOST_MAX + 3)
+#define REASON_MAX 160          /* quit and kick reasons kept */
+#define EPOLL_BATCH 256         /* events taken per epoll_wait */
+#define ACCEPT_BATCH 256        /* connections accepted per wakeup */
+#define HOUSEKEEPING_MS 1000    /* timeout scan period */
+#define MOTD_LINES_MAX 100      /* lines of the MOTD file kept */
+#define LISTEN_BACKLOG 4096     /* pending connections per socket */
+
+struct server_config {
+	const char *listen[LISTEN_MAX];
+	int nlisten;
+	const char *port;
+	const char *name;
+	const char *motd_file;
+	unsigned max_clients;
+	unsigned max_channels;
+	size_t sendq;
+	bool flood_control;
+	unsigned flood_burst;
+	unsigned flood_rate;
+	unsigned register_timeout;
+	unsigned ping_interval;
+	unsigned ping_timeout;
+	int console;            /* 1 on, 0 off, -1 when stdin is a tty */
+	bool verbose;
+};
+
+/* What an epoll event's data.ptr points at. */
+enum watch_kind { WATCH_LISTENER, WATCH_CLIENT, WATCH_SIGNAL, WATCH_CONSOLE };
+
+struct watch {
+	enum watch_kind kind;
+	int fd;
+};
+
+struct channel;
+
+struct membership {
+	struct channel *chan;
+	uint32_t index;         /* in chan->members */
+};
+
+struct client {
+	struct watch watch;     /* first: epoll hands us its address */
+	struct server *srv;
+	struct transport tp;
+	struct list_node all;   /* srv->clients */
+	struct list_node dirty; /* srv->dirty while output waits */
+	struct list_node throttled; /* srv->throttled while out of tokens */
+	struct list_node dead;  /* srv->dead once killed */
+	struct hmap_node nick_node; /* srv->nicks once it has a nick */
+
+	char nick[IRC_NICK_MAX + 1];
+	char user[IRC_USER_MAX + 1];
+	char host[HOST_MAX];
+	char realname[REALNAME_MAX + 1];
+	char prefix[PREFIX_MAX + 1]; /* nick!user@host */
+	size_t prefix_len;
+
+	bool registered;
+	bool has_user;
+	bool cap_negotiating;   /* CAP LS seen, CAP END not yet */
+	bool mode_invisible;
+	bool is_dead;
+	bool want_write;        /* EPOLLOUT is armed */
+	bool ping_pending;
+	char quit_reason[REASON_MAX + 1];
+
+	int64_t tokens_ms;      /* flood bucket in milli-lines */
+	int64_t refill_at_ms;
+	int64_t connected_ms;
+	int64_t active_ms;      /* last line received */
+	int64_t ping_sent_ms;
+	uint32_t mark;          /* fan-out deduplication */
+
+	unsigned nchannels;
+	struct membership *channels; /* max_channels entries */
+	struct line_reader in;
+	struct outq out;
+};
+
+struct member {
+	struct client *client;
+	uint32_t slot;          /* in client->channels */
+	bool op;
+};
+
+struct channel {
+	struct hmap_node node;
+	char name[IRC_CHANNEL_MAX + 1];
+	char topic[IRC_TOPIC_MAX + 1];
+	char topic_by[PREFIX_MAX + 1];
+	time_t topic_time;
+	time_t created;
+	uint32_t nmembers, cap;
+	struct member *members;
+};
+
+struct server_stats {
+	uint64_t lines_in;
+	uint64_t deliveries;    /* lines queued to receivers by fan-out */
+	uint64_t accepted;
+	uint64_t killed_sendq;
+	uint64_t killed_flood;
+};
+
+struct server {
+	struct server_config cfg;
+	int epfd;
+	struct watch listeners[LISTEN_MAX * 2];
+	int nlisteners;
+	struct watch signal_watch;
+	struct watch console_watch;
+	struct line_reader *console_in;
+	char **motd;            /* lines of --motd, NULL without one */
+	unsigned motd_lines;
+	int spare_fd;           /* closed to refuse a client past EMFILE */
+
+	struct hmap nicks;
+	struct hmap channels;
+	struct list_node clients;
+	struct list_node dirty;
+	struct list_node throttled;
+	struct list_node dead;
+	unsigned nclients;
+	uint32_t mark;
+
+	int64_t now_ms;         /* CLOCK_MONOTONIC at this loop turn */
+	int64_t housekeeping_ms;
+	time_t started;
+	char started_text[64];
+	bool stopping;
+	char stop_reason[REASON_MAX + 1];
+	struct server_stats stats;
+};
+
+/* main.c */
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_verbose(const struct server *srv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* loop.c */
+int server_init(struct server *srv);
+int server_run(struct server *srv);
+void server_free(struct server *srv);
+int64_t monotonic_ms(void);
+
+/* client.c */
+struct client *client_new(struct server *srv, int fd,
+			  const struct sockaddr *addr);
+void client_kill(struct client *c, const char *reason);
+void client_destroy(struct client *c, bool farewell);
+void client_queue_error(struct client *c);
+void client_on_readable(struct client *c);
+void client_process_input(struct client *c);
+int client_flush(struct client *c);
+void client_send(struct client *c, const char *line, size_t len);
+void client_sendf(struct client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void client_reply(struct client *c, const char *numeric, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void client_set_nick(struct client *c, const char *nick);
+void client_update_prefix(struct client *c);
+const char *client_nick(const struct client *c);
+struct client *client_find(struct server *srv, const char *nick);
+void client_housekeeping(struct client *c);
+/* Format a line into buf (IRC_LINE_MAX + 1 bytes): cut to fit, CR LF
+ * added; returns its length. */
+size_t format_line(char *buf, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+size_t line_printf(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The same with ":nick!user@host " in front. */
+size_t client_line(const struct client *c, char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* channel.c */
+struct channel *channel_find(struct server *srv, const char *name);
+struct channel *channel_get(struct server *srv, const char *name);
+int channel_join(struct channel *ch, struct client *c);
+bool channel_leave(struct channel *ch, struct client *c);
+struct member *channel_member(struct channel *ch, const struct client *c);
+void channel_send(struct channel *ch, const char *line, size_t len,
+		  const struct client *except);
+void channel_sendf(struct channel *ch, const struct client *except,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void send_to_peers(struct client *c, const char *line, size_t len,
+		   bool include_self);
+void channel_free_all(struct server *srv);
+
+/* channel_commands.c: KICK from source (a prefix or the server name);
+ * true when the channel emptied and was freed. */
+bool kick_member(struct channel *ch, struct client *target,
+		 const char *source, const char *reason);
+
+/* commands.c */
+void command_dispatch(struct client *c, struct irc_msg *msg);
+
+/* console.c */
+int console_start(struct server *srv);
+void console_on_readable(struct server *srv);
+void console_stop(struct server *srv);
+
+#endif

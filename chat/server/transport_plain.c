@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/* The plain transport: bytes go to and from the socket unchanged. */
+#include "transport.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static ssize_t plain_recv(struct transport *t, struct line_reader *in)
+{
+	size_t room;
+	char *space = line_reader_space(in, &room);
+	ssize_t n;
+
+	if (!room)
+		return 0;
+	do
+		n = recv(t->fd, space, room, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return TRANSPORT_EOF;
+	if (n > 0)
+		line_reader_commit(in, n);
+	return n;
+}
+
+static ssize_t plain_send(struct transport *t, struct outq *out)
+{
+	struct iovec iov[OUTQ_IOV_MAX];
+	int cnt = outq_iov(out, iov, OUTQ_IOV_MAX);
+	ssize_t n;
+
+	if (!cnt)
+		return 0;
+	do
+		n = writev(t->fd, iov, cnt);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		outq_consume(out, n);
+	return n;
+}
+
+static void plain_close(struct transport *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+static const struct transport_ops plain_ops = {
+	.recv = plain_recv,
+	.send = plain_send,
+	.close = plain_close,
+};
+
+void transport_plain_init(struct transport *t, int fd)
+{
+	t->ops = &plain_ops;
+	t->fd = fd;
+	t->state = NULL;
+}
