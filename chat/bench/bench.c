@@ -454,7 +454,7 @@ static void on_numeric(struct bclient *c, const struct irc_msg *m)
 		on_joined(c);
 	else if (code == 432 || code == 433 || code == 464 || code == 491)
 		kill_client(c, irc_last_param(m) ? irc_last_param(m) : "refused");
-	else if (code >= 400 && code < 600) {
+	else if (code >= 400 && code < 600 && code != 422) {	/* 422: no MOTD */
 		st.errors++;
 		warn_limited("client %u: %s %s", c->id, m->command,
 			     irc_last_param(m) ? irc_last_param(m) : "");

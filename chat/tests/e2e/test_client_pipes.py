@@ -1,0 +1,349 @@
+"""cchat driven through pipes (no terminal) against a real cchatd.
+
+Each test starts real cchat processes; what they print on stdout is
+what a user would see, one timestamped line per event.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import BIN, TIMEOUT, wait_for
+
+STAMP = r"^\[\d\d:\d\d:\d\d\] "
+
+
+class Cchat:
+    """A cchat process whose stdin and stdout are pipes."""
+
+    def __init__(self, server=None, nick=None, channel=None, host=None,
+                 port=None, args=()):
+        argv = [str(BIN / "cchat")]
+        argv += ["-p", str(port if port is not None else server.port)]
+        if nick:
+            argv += ["-n", nick]
+        if channel is not None:
+            argv += ["-c", channel]
+        argv += list(args)
+        argv.append(host or server.host)
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.nick = nick
+        self.lines = []
+        self.errors = []
+        self.pos = 0
+        self.cond = threading.Condition()
+        self.readers = [
+            threading.Thread(target=self._pump, daemon=True,
+                             args=(self.proc.stdout, self.lines)),
+            threading.Thread(target=self._pump, daemon=True,
+                             args=(self.proc.stderr, self.errors)),
+        ]
+        for reader in self.readers:
+            reader.start()
+
+    def _pump(self, stream, into):
+        for raw in stream:
+            with self.cond:
+                into.append(raw.decode("utf-8", "replace").rstrip("\n"))
+                self.cond.notify_all()
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def expect(self, pattern, timeout=TIMEOUT):
+        """Waits for an unread stdout line matching pattern; lines up to
+        it count as read.  Returns the match."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                while self.pos < len(self.lines):
+                    line = self.lines[self.pos]
+                    self.pos += 1
+                    match = re.search(pattern, line)
+                    if match:
+                        return match
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None and \
+                        not self.readers[0].is_alive():
+                    raise AssertionError(
+                        f"no line matching {pattern!r}; output:\n"
+                        + "\n".join(self.lines[-20:])
+                        + "\nstderr:\n" + "\n".join(self.errors))
+                self.cond.wait(min(left, 0.2))
+
+    def joined(self, channel="#lobby", nick=None):
+        nick = re.escape(nick or self.nick)
+        return self.expect(rf"{STAMP}--> {nick} \(\S+\) joined "
+                           rf"{re.escape(channel)}$")
+
+    def close_stdin(self):
+        self.proc.stdin.close()
+
+    def wait(self, timeout=TIMEOUT):
+        code = self.proc.wait(timeout)
+        for reader in self.readers:
+            reader.join(timeout)
+        return code
+
+    def stderr_text(self):
+        with self.cond:
+            return "\n".join(self.errors)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+
+
+@pytest.fixture
+def cchat():
+    started = []
+
+    def start(*args, **kwargs):
+        client = Cchat(*args, **kwargs)
+        started.append(client)
+        return client
+
+    yield start
+    for client in started:
+        client.stop()
+
+
+@pytest.fixture
+def quiet_server(start_server):
+    """A cchatd that does not throttle the quick bursts of commands."""
+    return start_server("--no-flood-control")
+
+
+def two_in_lobby(server, cchat):
+    alice = cchat(server, nick="alice")
+    alice.joined()
+    bob = cchat(server, nick="bob")
+    bob.joined()
+    alice.joined(nick="bob")
+    return alice, bob
+
+
+def test_channel_and_private_messages(server, cchat):
+    alice, bob = two_in_lobby(server, cchat)
+    alice.send("hello bob")
+    bob.expect(rf"{STAMP}<alice -> #lobby> hello bob$")
+    alice.expect(rf"{STAMP}<alice -> #lobby> hello bob$")
+    bob.send("/msg alice just between us")
+    alice.expect(rf"{STAMP}<bob -> alice> just between us$")
+    alice.send("//slash at the start")
+    bob.expect(rf"{STAMP}<alice -> #lobby> /slash at the start$")
+
+
+def test_every_slash_command(quiet_server, cchat, raw_client):
+    alice, bob = two_in_lobby(quiet_server, cchat)
+
+    alice.send("/names")
+    alice.expect(rf"{STAMP}--- names #lobby: .*\balice\b")
+    alice.send("/who")
+    alice.expect(rf"{STAMP}--- who #lobby: bob \(\S*bob@\S+\)")
+    alice.send("/topic Release day")
+    bob.expect(rf"{STAMP}--- alice set the topic of #lobby to: Release day$")
+    bob.send("/topic")
+    bob.expect(rf"{STAMP}--- topic of #lobby: Release day$")
+    bob.send("/list")
+    bob.expect(rf"{STAMP}--- list: #lobby \(2 users\) Release day$")
+    bob.expect(rf"{STAMP}--- end of list$")
+    alice.send("/me waves")
+    bob.expect(rf"{STAMP}\* alice -> #lobby waves$")
+    alice.send("/help")
+    alice.expect(r"/join #channel \[key\]")
+    alice.send("/frobnicate")
+    alice.expect(rf"{STAMP}\*\*\* unknown command /frobnicate")
+
+    bob.send("/join #dev")
+    bob.joined("#dev")
+    alice.send("/join #dev")
+    bob.joined("#dev", nick="alice")
+    bob.send("in dev now")
+    alice.expect(rf"{STAMP}<bob -> #dev> in dev now$")
+
+    alice.send("/part #dev see you")
+    bob.expect(rf"{STAMP}<-- alice left #dev \(see you\)$")
+    alice.send("/nick alicia")
+    bob.expect(rf"{STAMP}--- alice is now known as alicia$")
+    alice.expect(rf"{STAMP}--- alice is now known as alicia$")
+
+    # alice created #lobby, so she may kick; bob falls back to #dev.
+    alice.send("/kick bob enough")
+    bob.expect(rf"{STAMP}<-- bob was kicked from #lobby by alicia \(enough\)$")
+    watcher = raw_client(quiet_server).register("watcher").join("#dev")
+    bob.send("still here")
+    watcher.expect(r"^:bob!\S+ PRIVMSG #dev :still here$")
+
+    alice.send("/quit so long")
+    assert alice.wait() == 0
+    watcher.send("NAMES #lobby")
+    watcher.expect(r" 366 ")
+    bob.send("/part")
+    watcher.expect(r"^:bob!\S+ PART #dev")
+    bob.send("nobody hears this")
+    bob.expect(rf"{STAMP}\*\*\* message not sent: you are not in a channel")
+
+
+def test_quit_is_seen_by_others(server, cchat):
+    alice, bob = two_in_lobby(server, cchat)
+    alice.send("/quit gone fishing")
+    bob.expect(rf"{STAMP}<-- alice quit \(.*gone fishing.*\)$")
+    assert alice.wait() == 0
+
+
+def test_nick_collision_picks_another_nick(server, cchat, raw_client):
+    first = cchat(server, nick="carol")
+    first.joined()
+    second = cchat(server, nick="carol")
+    second.expect(rf"{STAMP}\*\*\* nick carol is taken, trying carol_$")
+    second.joined(nick="carol_")
+    second.send("I am the second carol")
+    first.expect(rf"{STAMP}<carol_ -> #lobby> I am the second carol$")
+
+
+def test_stdin_eof_sends_quit_and_exits(server, cchat, raw_client):
+    watcher = raw_client(server).register("watcher").join("#lobby")
+    piped = cchat(server, nick="dave")
+    piped.joined()
+    watcher.expect(r"^:dave!\S+ JOIN #lobby")
+    piped.send("last words")
+    piped.close_stdin()
+    started = time.monotonic()
+    assert piped.wait() == 0
+    watcher.expect(r"^:dave!\S+ PRIVMSG #lobby :last words$")
+    watcher.expect(r"^:dave!\S+ QUIT ")
+    # The server closes right after QUIT: no waiting out the grace period.
+    assert time.monotonic() - started < 1.5
+
+
+def test_server_vanishing_is_reported(start_server, cchat):
+    srv = start_server()
+    erin = cchat(srv, nick="erin")
+    erin.joined()
+    srv.stop()
+    assert erin.wait() == 1
+    assert "lost the connection" in erin.stderr_text()
+
+
+def test_server_killed_mid_session(start_server, cchat):
+    srv = start_server()
+    frank = cchat(srv, nick="frank")
+    frank.joined()
+    srv.proc.kill()
+    srv.proc.wait()
+    assert frank.wait() == 1
+    assert re.search(r"lost the connection to 127\.0\.0\.1",
+                     frank.stderr_text())
+    # The fixture's teardown wants a server that exited with 0; this
+    # one was killed on purpose, so hand it a finished stand-in.
+    stand_in = subprocess.Popen(["true"])
+    stand_in.wait()
+    srv.proc = stand_in
+
+
+def test_refused_connection_fails_clearly(cchat):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = cchat(host="127.0.0.1", port=port, nick="gina")
+    assert client.wait() == 1
+    assert re.search(r"cannot connect to 127\.0\.0\.1 port \d+: "
+                     r"Connection refused", client.stderr_text())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-n", "9lives"], "not a valid nick"),
+    (["-p", "99999"], "not a valid port"),
+    (["-c", "#bad,name"], "not a valid channel"),
+    ([], "expected one HOST"),
+])
+def test_usage_errors(args, message):
+    proc = subprocess.run([str(BIN / "cchat")] + args
+                          + (["127.0.0.1"] if args else []),
+                          stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=TIMEOUT)
+    assert proc.returncode == 2
+    assert message in proc.stderr.decode()
+
+
+def test_unresolvable_host(cchat):
+    client = cchat(host="no-such-host.invalid", port=6667, nick="hank")
+    assert client.wait() == 1
+    assert "cannot resolve no-such-host.invalid" in client.stderr_text()
+
+
+def ipv6_loopback_works():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_loopback_works(), reason="no IPv6 loopback")
+def test_ipv6(start_server, cchat):
+    srv = start_server(listen="::1")
+    ivy = cchat(srv, nick="ivy", host="::1")
+    ivy.joined()
+    jon = cchat(srv, nick="jon", host="::1")
+    jon.joined()
+    ivy.send("over six")
+    jon.expect(rf"{STAMP}<ivy -> #lobby> over six$")
+
+
+def test_no_channel_option_and_join_later(server, cchat):
+    kim = cchat(server, nick="kim", channel="")
+    kim.expect(r"--- .*Welcome")
+    kim.send("anyone?")
+    kim.expect(rf"{STAMP}\*\*\* message not sent: you are not in a channel")
+    kim.send("/join elsewhere")
+    kim.joined("#elsewhere")
+
+
+def test_long_message_is_split_not_cut(server, cchat, raw_client):
+    watcher = raw_client(server).register("watcher").join("#lobby")
+    lena = cchat(server, nick="lena")
+    lena.joined()
+    words = " ".join(f"w{i:04d}" for i in range(200))
+    lena.send(words)
+    got = []
+    while " ".join(got) != words:
+        got.append(watcher.expect(r"^:lena!\S+ PRIVMSG #lobby :(.*)$")
+                   .group(1))
+        assert len(got) < 10
+    assert len(got) > 1
+
+
+def test_hostile_text_cannot_reach_the_terminal(server, cchat, raw_client):
+    mona = cchat(server, nick="mona")
+    mona.joined()
+    evil = raw_client(server).register("evil").join("#lobby")
+    evil.send("PRIVMSG #lobby :\x1b]0;owned\x07\x1b[2J done")
+    line = mona.expect(r"<evil -> #lobby> .*done$").group(0)
+    assert "\x1b" not in line and "\x07" not in line
+
+
+def test_interrupt_quits_politely(server, cchat, raw_client):
+    watcher = raw_client(server).register("watcher").join("#lobby")
+    ned = cchat(server, nick="ned")
+    ned.joined()
+    watcher.expect(r"^:ned!\S+ JOIN #lobby")
+    ned.proc.send_signal(signal.SIGINT)
+    assert ned.wait() == 0
+    watcher.expect(r"^:ned!\S+ QUIT ")
