@@ -357,7 +357,8 @@ static bool fmt_numeric(const struct irc_msg *m, struct sbuf *sb)
 		sb_text(sb, param(m, 3));
 		return true;
 	}
-	if (code >= 400 && code < 600)
+	/* 422 (no MOTD) is a numeric error but nothing went wrong. */
+	if (code >= 400 && code < 600 && code != 422)
 		return fmt_numeric_error(m, sb);
 	sb_add(sb, "--- ");
 	sb_params(sb, m, 1);

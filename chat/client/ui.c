@@ -19,6 +19,9 @@
 
 static bool ui_tty;
 static bool ui_active;		/* readline handler installed */
+/* Inside the line handler readline has already moved to a fresh line
+ * and still holds the accepted text: print plainly, restore nothing. */
+static bool ui_in_handler;
 static ui_line_fn ui_on_line;
 
 /* Pipe mode: bytes of the line being read; a line that overflows is
@@ -53,8 +56,10 @@ void ui_show(const char *text)
 	char *saved = NULL;
 	int point = 0;
 
+	bool redraw = ui_active && !ui_in_handler;
+
 	format_stamp(time(NULL), stamp, sizeof(stamp));
-	if (ui_active) {
+	if (redraw) {
 		point = rl_point;
 		saved = rl_copy_text(0, rl_end);
 		rl_save_prompt();
@@ -63,7 +68,7 @@ void ui_show(const char *text)
 	}
 	printf("%s%s\n", stamp, text);
 	fflush(stdout);
-	if (ui_active) {
+	if (redraw) {
 		rl_restore_prompt();
 		rl_replace_line(saved ? saved : "", 0);
 		rl_point = point;
@@ -78,7 +83,9 @@ static void on_readline(char *line)
 		add_history(line);
 	if (!line)
 		printf("\n");
+	ui_in_handler = true;
 	ui_on_line(line);
+	ui_in_handler = false;
 	free(line);
 }
 
