@@ -1,0 +1,178 @@
+#!/bin/sh
+# The guest driver's tests, run inside the lab guest (busybox sh) by
+# `make check-driver`.  Prints TAP on stdout; exits non-zero when any
+# case failed.  Needs: virtio_cryptodev.ko and vcd_hostile.ko installed as
+# modules, vcd-smoke in PATH, one virtio-cryptodev-pci device.
+
+DRV=virtio_cryptodev
+DRV_DIR=/sys/bus/virtio/drivers/$DRV
+HOSTILE_DIR=/sys/kernel/debug/vcd_hostile
+STORM_CYCLES=300
+THREADS=8
+THREAD_ROUNDS=40
+KILL_ROUNDS=3
+UNBIND_ROUNDS=5
+# Kernel log lines that mean the driver (or anything) went wrong.
+KERNEL_BAD='BUG:|WARNING:|Oops|general protection|KASAN|kmemleak|refcount_t|list_(add|del) corruption|hung task'
+
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+
+# check DESCRIPTION COMMAND...: one case, the command's output as comments.
+check() {
+	desc=$1
+	shift
+	if "$@" > /tmp/check.out 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		sed 's/^/# /' /tmp/check.out
+	fi
+}
+
+# run_tap PREFIX COMMAND...: fold a TAP-printing command's cases into ours.
+run_tap() {
+	prefix=$1
+	shift
+	"$@" > /tmp/sub.tap 2>&1
+	status=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "$prefix: ${line#* - }" ;;
+		"not ok "*) not_ok "$prefix: ${line#* - }" ;;
+		1..*) ;;
+		*) echo "# $line" ;;
+		esac
+	done < /tmp/sub.tap
+	[ "$status" -eq 0 ] || not_ok "$prefix: exits with status 0 (got $status)"
+}
+
+wait_for() {
+	tries=50
+	while [ $tries -gt 0 ]; do
+		eval "$1" && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+virtio_name() {
+	for d in "$DRV_DIR"/virtio*; do
+		[ -e "$d" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+kernel_log_clean() {
+	! dmesg | grep -E "$KERNEL_BAD"
+}
+
+test_load() {
+	check "modprobe $DRV" modprobe $DRV
+	check "/dev/crypto appears" wait_for '[ -c /dev/crypto ]'
+	dmesg | grep -E 'virtio_cryptodev|/dev/crypto' | sed 's/^/# /'
+}
+
+test_basic() {
+	run_tap kat vcd-smoke kat
+	run_tap storm vcd-smoke storm $STORM_CYCLES
+	run_tap threads vcd-smoke threads $THREADS $THREAD_ROUNDS
+	run_tap limits vcd-smoke limits
+}
+
+# SIGKILL while requests are in flight: the process dies at once, the
+# device returns the buffers later, nothing leaks or warns.
+test_kill() {
+	i=0
+	while [ $i -lt $KILL_ROUNDS ]; do
+		vcd-smoke busy > /tmp/busy.out 2>&1 &
+		busy=$!
+		vcd-smoke threads $THREADS 100000 > /dev/null 2>&1 &
+		threads=$!
+		sleep 1
+		kill -9 $busy $threads
+		wait $busy $threads 2> /dev/null
+		i=$((i + 1))
+	done
+	check "killed processes (SIGKILL mid-request, $KILL_ROUNDS rounds)" \
+		grep -q busy /tmp/busy.out
+	run_tap after-kill vcd-smoke storm 20
+}
+
+test_rmmod_busy() {
+	exec 3<> /dev/crypto
+	check "rmmod refused while /dev/crypto is open" \
+		sh -c "! rmmod $DRV"
+	check "open file still works after the refused rmmod" \
+		vcd-smoke storm 5
+	exec 3>&-
+	check "rmmod after the last close" rmmod $DRV
+	check "/dev/crypto is gone" sh -c '! [ -e /dev/crypto ]'
+	check "modprobe again" modprobe $DRV
+	check "/dev/crypto is back" wait_for '[ -c /dev/crypto ]'
+	run_tap reload vcd-smoke kat
+}
+
+test_unbind() {
+	vdev=$(virtio_name) || { not_ok "find the bound virtio device"; return; }
+	run_tap unbind vcd-smoke gone "echo $vdev > $DRV_DIR/unbind"
+	check "/dev/crypto is gone after unbind" sh -c '! [ -e /dev/crypto ]'
+	check "bind again" sh -c "echo $vdev > $DRV_DIR/bind"
+	check "/dev/crypto after bind" wait_for '[ -c /dev/crypto ]'
+	run_tap rebind vcd-smoke storm 10
+
+	# Unbind under load, again and again.
+	i=0
+	while [ $i -lt $UNBIND_ROUNDS ]; do
+		vcd-smoke threads $THREADS 100000 > /dev/null 2>&1 &
+		load=$!
+		sleep 0.5
+		echo "$vdev" > "$DRV_DIR/unbind"
+		wait $load
+		echo "$vdev" > "$DRV_DIR/bind"
+		wait_for '[ -c /dev/crypto ]'
+		i=$((i + 1))
+	done
+	check "unbind/bind under load, $UNBIND_ROUNDS rounds, then it works" \
+		vcd-smoke storm 10
+}
+
+# Hot-unplug as the guest sees it: the PCI function goes away.
+test_pci_remove() {
+	vdev=$(virtio_name) || { not_ok "find the bound virtio device"; return; }
+	pci=$(basename "$(dirname "$(readlink -f /sys/bus/virtio/devices/$vdev)")")
+	run_tap unplug vcd-smoke gone "echo 1 > /sys/bus/pci/devices/$pci/remove"
+	check "PCI rescan brings /dev/crypto back" \
+		sh -c "echo 1 > /sys/bus/pci/rescan && sleep 1 && [ -c /dev/crypto ]"
+	run_tap replug vcd-smoke kat
+}
+
+test_hostile() {
+	check "rmmod $DRV for the hostile driver" rmmod $DRV
+	check "modprobe vcd_hostile" modprobe vcd_hostile
+	check "hostile run" sh -c "echo 1 > $HOSTILE_DIR/run"
+	run_tap hostile cat $HOSTILE_DIR/results
+	check "hostile: no case failed" \
+		sh -c "grep -q '^# 0 failed' $HOSTILE_DIR/results"
+	check "rmmod vcd_hostile" rmmod vcd_hostile
+	check "modprobe $DRV after the hostile driver" modprobe $DRV
+	check "/dev/crypto after the hostile driver" wait_for '[ -c /dev/crypto ]'
+	run_tap after-hostile vcd-smoke kat
+}
+
+test_load
+test_basic
+test_kill
+test_rmmod_busy
+test_unbind
+test_pci_remove
+test_hostile
+check "final rmmod" rmmod $DRV
+check "kernel log has no BUG/WARNING/Oops" kernel_log_clean
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

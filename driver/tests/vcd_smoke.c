@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcd-smoke: the guest driver's own smoke tests, run inside the lab guest
+ * by driver/tests/guest-driver-test.sh.  Each mode prints TAP lines
+ * ("ok N - what" / "not ok N - what") and exits non-zero on any failure.
+ * Known answers are the published vectors of NIST SP 800-38A (AES-CBC),
+ * FIPS 180-2 (SHA-256 "abc"), RFC 4231 (HMAC-SHA256) and the GCM spec.
+ *
+ *   vcd-smoke kat                 known answers and cryptodev errno rules
+ *   vcd-smoke storm N             N open/session/close cycles
+ *   vcd-smoke threads T N         T threads, N checked round trips each
+ *   vcd-smoke busy                big requests forever (to be killed)
+ *   vcd-smoke limits              max_files and max_sessions answers
+ *   vcd-smoke gone 'CMD'          run CMD (removes the device) with a
+ *                                 file open; the file must answer ENODEV
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <crypto/cryptodev.h>
+
+#define DEV_PATH "/dev/crypto"
+#define BUSY_LEN (256 * 1024)
+#define THREAD_MAX 64
+#define LIMIT_PROBE_MAX 4096
+
+static int test_no;
+static int failures;
+
+static void check(int ok, const char *what, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void check(int ok, const char *what, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", ok ? "ok" : "not ok", ++test_no);
+	va_start(ap, what);
+	vprintf(what, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+static size_t unhex(const char *hex, uint8_t *out)
+{
+	size_t n = 0;
+
+	for (; hex[0] && hex[1]; hex += 2)
+		sscanf(hex, "%2hhx", &out[n++]);
+	return n;
+}
+
+static int open_dev(void)
+{
+	int fd = open(DEV_PATH, O_RDWR);
+
+	if (fd < 0) {
+		perror(DEV_PATH);
+		exit(2);
+	}
+	return fd;
+}
+
+/* Returns the session id, or 0 with errno set. */
+static uint32_t new_session(int fd, uint32_t cipher, const uint8_t *key,
+			    uint32_t keylen, uint32_t mac,
+			    const uint8_t *mackey, uint32_t mackeylen)
+{
+	struct session_op sop;
+
+	memset(&sop, 0, sizeof(sop));
+	sop.cipher = cipher;
+	sop.key = (uint8_t *)key;
+	sop.keylen = keylen;
+	sop.mac = mac;
+	sop.mackey = (uint8_t *)mackey;
+	sop.mackeylen = mackeylen;
+	if (ioctl(fd, CIOCGSESSION, &sop))
+		return 0;
+	return sop.ses;
+}
+
+static int do_crypt(int fd, uint32_t ses, int op, uint16_t flags,
+		 const void *src, void *dst, uint32_t len, void *iv, void *mac)
+{
+	struct crypt_op cop;
+
+	memset(&cop, 0, sizeof(cop));
+	cop.ses = ses;
+	cop.op = op;
+	cop.flags = flags;
+	cop.len = len;
+	cop.src = (uint8_t *)src;
+	cop.dst = dst;
+	cop.iv = iv;
+	cop.mac = mac;
+	return ioctl(fd, CIOCCRYPT, &cop) ? errno : 0;
+}
+
+static const char aes_key[] = "2b7e151628aed2a6abf7158809cf4f3c";
+static const char aes_iv[] = "000102030405060708090a0b0c0d0e0f";
+static const char aes_pt[] = "6bc1bee22e409f96e93d7e117393172a"
+			     "ae2d8a571e03ac9c9eb76fac45af8e51";
+static const char aes_ct[] = "7649abac8119b246cee98e9b12e9197d"
+			     "5086cb9b507219ee95db113a917678b2";
+
+static void kat_cbc(int fd)
+{
+	uint8_t key[16], iv[16], pt[32], ct[32], out[32], iv2[16];
+	uint32_t ses;
+
+	unhex(aes_key, key);
+	unhex(aes_iv, iv);
+	unhex(aes_pt, pt);
+	unhex(aes_ct, ct);
+	ses = new_session(fd, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+	check(ses != 0, "AES-128-CBC session (errno %d)", ses ? 0 : errno);
+	check(!do_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 32, iv, NULL) &&
+	      !memcmp(out, ct, 32), "AES-128-CBC SP 800-38A F.2.1, 2 blocks");
+
+	memcpy(iv2, iv, 16);
+	check(!do_crypt(fd, ses, COP_ENCRYPT, COP_FLAG_WRITE_IV, pt, out, 16,
+		     iv2, NULL) && !memcmp(out, ct, 16) &&
+	      !memcmp(iv2, ct, 16), "WRITE_IV returns the chained IV");
+	check(!do_crypt(fd, ses, COP_ENCRYPT, 0, pt + 16, out, 16, NULL, NULL) &&
+	      !memcmp(out, ct + 16, 16), "iv NULL continues from the session IV");
+	check(!do_crypt(fd, ses, COP_DECRYPT, 0, ct, out, 32, iv, NULL) &&
+	      !memcmp(out, pt, 32), "AES-128-CBC decrypt");
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 15, iv, NULL) == EINVAL,
+	      "len not a block multiple -> EINVAL");
+	check(do_crypt(fd, ses, 7, 0, pt, out, 16, iv, NULL) == EINVAL,
+	      "bad op -> EINVAL");
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 0x7ffffff0, iv,
+		    NULL) == E2BIG, "len over max_data_len -> E2BIG");
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, NULL, out, 16, iv, NULL) == EFAULT,
+	      "bad src pointer -> EFAULT");
+	check(do_crypt(fd, ses ^ 0x5a5a5a5a, COP_ENCRYPT, 0, pt, out, 16, iv,
+		    NULL) == EINVAL, "unknown session -> EINVAL");
+	check(!ioctl(fd, CIOCFSESSION, &ses), "CIOCFSESSION");
+	check(ioctl(fd, CIOCFSESSION, &ses) && errno == ENOENT,
+	      "CIOCFSESSION twice -> ENOENT");
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 16, iv, NULL) == EINVAL,
+	      "destroyed session -> EINVAL");
+}
+
+static void kat_hash(int fd)
+{
+	uint8_t want[32], mac[32], key[4] = { 'J', 'e', 'f', 'e' };
+	const char *msg = "what do ya want for nothing?";
+	uint32_t ses;
+
+	ses = new_session(fd, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0);
+	check(ses != 0, "SHA-256 session");
+	unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	      want);
+	check(!do_crypt(fd, ses, COP_ENCRYPT, 0, "abc", NULL, 3, NULL, mac) &&
+	      !memcmp(mac, want, 32), "SHA-256(\"abc\") one-shot");
+	memset(mac, 0, sizeof(mac));
+	check(!do_crypt(fd, ses, COP_ENCRYPT, COP_FLAG_UPDATE, "a", NULL, 1,
+		     NULL, NULL) &&
+	      !do_crypt(fd, ses, COP_ENCRYPT, COP_FLAG_UPDATE, "b", NULL, 1,
+		     NULL, NULL) &&
+	      !do_crypt(fd, ses, COP_ENCRYPT, COP_FLAG_FINAL, "c", NULL, 1,
+		     NULL, mac) && !memcmp(mac, want, 32),
+	      "SHA-256 UPDATE, UPDATE, FINAL");
+	ioctl(fd, CIOCFSESSION, &ses);
+
+	ses = new_session(fd, 0, NULL, 0, CRYPTO_SHA2_256_HMAC, key, 4);
+	check(ses != 0, "HMAC-SHA256 session");
+	unhex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+	      want);
+	check(!do_crypt(fd, ses, COP_ENCRYPT, 0, msg, NULL, strlen(msg), NULL,
+		     mac) && !memcmp(mac, want, 32), "HMAC-SHA256 RFC 4231 #2");
+	ioctl(fd, CIOCFSESSION, &ses);
+}
+
+static int aead(int fd, uint32_t ses, int op, const void *src, void *dst,
+		uint32_t len, uint8_t *iv, uint32_t *out_len)
+{
+	struct crypt_auth_op caop;
+
+	memset(&caop, 0, sizeof(caop));
+	caop.ses = ses;
+	caop.op = op;
+	caop.len = len;
+	caop.src = (uint8_t *)src;
+	caop.dst = dst;
+	caop.iv = iv;
+	caop.iv_len = 12;
+	if (ioctl(fd, CIOCAUTHCRYPT, &caop))
+		return errno;
+	*out_len = caop.len;
+	return 0;
+}
+
+static void kat_gcm(int fd)
+{
+	uint8_t key[16] = { 0 }, iv[12] = { 0 }, pt[16] = { 0 };
+	uint8_t want[32], out[32], back[32];
+	uint32_t ses, n = 0;
+
+	ses = new_session(fd, CRYPTO_AES_GCM, key, 16, 0, NULL, 0);
+	if (!ses && errno == EINVAL) {
+		check(1, "# SKIP AES-GCM not offered by this device");
+		return;
+	}
+	check(ses != 0, "AES-GCM session");
+	unhex("0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf",
+	      want);
+	check(!aead(fd, ses, COP_ENCRYPT, pt, out, 16, iv, &n) && n == 32 &&
+	      !memcmp(out, want, 32), "AES-128-GCM test case 2, tag after data");
+	check(!aead(fd, ses, COP_DECRYPT, out, back, 32, iv, &n) && n == 16 &&
+	      !memcmp(back, pt, 16), "AES-128-GCM decrypt, len written back");
+	out[31] ^= 1;
+	check(aead(fd, ses, COP_DECRYPT, out, back, 32, iv, &n) == EBADMSG,
+	      "AES-GCM bad tag -> EBADMSG");
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 16, iv, NULL) == EINVAL,
+	      "CIOCCRYPT on a GCM session -> EINVAL");
+	ioctl(fd, CIOCFSESSION, &ses);
+}
+
+static void kat_session_rules(int fd)
+{
+	uint8_t key[80] = { 0 };
+	struct session_info_op siop;
+	uint32_t ses, clone_fd = 0;
+	uint8_t out[16];
+
+	check(!new_session(fd, 0, NULL, 0, 0, NULL, 0) && errno == EINVAL,
+	      "cipher 0, mac 0 -> EINVAL");
+	check(!new_session(fd, CRYPTO_AES_CBC, key, 65, 0, NULL, 0) &&
+	      errno == EINVAL, "key over 64 bytes -> EINVAL");
+	check(!new_session(fd, CRYPTO_AES_CBC, key, 15, 0, NULL, 0) &&
+	      errno == EINVAL, "AES key of 15 bytes -> EINVAL");
+	check(!new_session(fd, 9999, key, 16, 0, NULL, 0) && errno == EINVAL,
+	      "unknown cipher -> EINVAL");
+
+	ses = new_session(fd, CRYPTO_AES_CBC, key, 32, CRYPTO_SHA1_HMAC,
+			  key, 20);
+	check(ses != 0, "AES-256-CBC + HMAC-SHA1 session");
+	memset(&siop, 0xff, sizeof(siop));
+	siop.ses = ses;
+	check(!ioctl(fd, CIOCGSESSINFO, &siop) &&
+	      !strcmp(siop.cipher_info.cra_name, "cbc(aes)") &&
+	      !strcmp(siop.hash_info.cra_name, "hmac(sha1)") &&
+	      siop.cipher_info.cra_driver_name[0],
+	      "CIOCGSESSINFO names: %.64s, %.64s, %.64s",
+	      siop.cipher_info.cra_name, siop.hash_info.cra_name,
+	      siop.cipher_info.cra_driver_name);
+
+	check(!ioctl(fd, CRIOGET, &clone_fd) && clone_fd > 2,
+	      "CRIOGET gives a new fd");
+	check(!do_crypt(clone_fd, ses, COP_ENCRYPT, 0, key, out, 16, key, NULL),
+	      "the CRIOGET fd shares the open file's sessions");
+	close(clone_fd);
+	check(!do_crypt(fd, ses, COP_ENCRYPT, 0, key, out, 16, key, NULL),
+	      "closing the CRIOGET fd keeps the file");
+	ioctl(fd, CIOCFSESSION, &ses);
+	check(ioctl(fd, _IO('c', 200)) && errno == EINVAL,
+	      "unknown ioctl -> EINVAL");
+}
+
+static int mode_kat(void)
+{
+	int fd = open_dev(), other;
+	uint8_t key[16] = { 0 }, out[16];
+	uint32_t ses;
+
+	kat_cbc(fd);
+	kat_hash(fd);
+	kat_gcm(fd);
+	kat_session_rules(fd);
+
+	other = open_dev();
+	ses = new_session(other, CRYPTO_AES_ECB, key, 16, 0, NULL, 0);
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, key, out, 16, NULL, NULL) ==
+	      EINVAL, "another open file's session -> EINVAL");
+	close(other);
+	close(fd);
+	return failures != 0;
+}
+
+static int mode_storm(int n)
+{
+	uint8_t key[16] = { 1 };
+	int i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		int fd = open(DEV_PATH, O_RDWR);
+
+		if (fd < 0 || !new_session(fd, CRYPTO_AES_CBC, key, 16, 0,
+					   NULL, 0))
+			bad++;
+		if (fd >= 0)
+			close(fd);
+	}
+	check(!bad, "%d open/session/close cycles (%d failed)", n, bad);
+	return failures != 0;
+}
+
+struct worker {
+	pthread_t thread;
+	int rounds;
+	int bad;
+	int fd;
+};
+
+/* Encrypt then decrypt random-ish data of varying sizes; check it. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	static const uint32_t sizes[] = { 16, 512, 4096, 65536 };
+	uint8_t key[16], iv[16];
+	uint8_t *src = malloc(65536), *mid = malloc(65536),
+		*back = malloc(65536);
+	uint32_t ses;
+	int i, j;
+
+	for (j = 0; j < 16; j++)
+		key[j] = (uint8_t)(rand() + j);
+	ses = new_session(w->fd, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+	if (!ses || !src || !mid || !back) {
+		w->bad = w->rounds;
+		goto out;
+	}
+	for (i = 0; i < w->rounds; i++) {
+		uint32_t len = sizes[i % 4];
+
+		for (j = 0; j < (int)len; j++)
+			src[j] = (uint8_t)(i * 31 + j);
+		memset(iv, i, sizeof(iv));
+		if (do_crypt(w->fd, ses, COP_ENCRYPT, 0, src, mid, len, iv, NULL) ||
+		    do_crypt(w->fd, ses, COP_DECRYPT, 0, mid, back, len, iv,
+			  NULL) || memcmp(src, back, len))
+			w->bad++;
+	}
+	ioctl(w->fd, CIOCFSESSION, &ses);
+out:
+	free(src);
+	free(mid);
+	free(back);
+	return NULL;
+}
+
+static int mode_threads(int threads, int rounds)
+{
+	struct worker w[THREAD_MAX];
+	int shared = open_dev(), i, bad = 0;
+
+	if (threads > THREAD_MAX)
+		threads = THREAD_MAX;
+	for (i = 0; i < threads; i++) {
+		w[i].rounds = rounds;
+		w[i].bad = 0;
+		/* Half share one open file, half have their own. */
+		w[i].fd = i % 2 ? shared : open_dev();
+		pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+	}
+	for (i = 0; i < threads; i++) {
+		pthread_join(w[i].thread, NULL);
+		bad += w[i].bad;
+		if (w[i].fd != shared)
+			close(w[i].fd);
+	}
+	close(shared);
+	check(!bad, "%d threads x %d checked round trips (%d bad)", threads,
+	      rounds, bad);
+	return failures != 0;
+}
+
+static int mode_busy(void)
+{
+	uint8_t key[16] = { 2 }, iv[16] = { 0 };
+	uint8_t *buf = calloc(1, BUSY_LEN);
+	int fd = open_dev();
+	uint32_t ses = new_session(fd, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+
+	if (!ses || !buf)
+		return 1;
+	printf("busy\n");
+	fflush(stdout);
+	for (;;)
+		do_crypt(fd, ses, COP_ENCRYPT, 0, buf, buf, BUSY_LEN, iv, NULL);
+}
+
+static int mode_limits(void)
+{
+	static int fds[LIMIT_PROBE_MAX];
+	uint8_t key[16] = { 0 };
+	int n = 0, err = 0, i, nses = 0;
+
+	while (n < LIMIT_PROBE_MAX) {
+		fds[n] = open(DEV_PATH, O_RDWR);
+		if (fds[n] < 0) {
+			err = errno;
+			break;
+		}
+		n++;
+	}
+	check(err == EMFILE, "open #%d fails with EMFILE (errno %d)", n + 1,
+	      err);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+
+	fds[0] = open_dev();
+	err = 0;
+	while (nses < LIMIT_PROBE_MAX) {
+		if (!new_session(fds[0], CRYPTO_AES_CBC, key, 16, 0, NULL, 0)) {
+			err = errno;
+			break;
+		}
+		nses++;
+	}
+	check(err == ENOSPC, "session #%d fails with ENOSPC (errno %d)",
+	      nses + 1, err);
+	close(fds[0]);
+	fds[0] = open_dev();
+	check(new_session(fds[0], CRYPTO_AES_CBC, key, 16, 0, NULL, 0) != 0,
+	      "closing the file freed its sessions");
+	close(fds[0]);
+	return failures != 0;
+}
+
+static int mode_gone(const char *cmd)
+{
+	uint8_t key[16] = { 0 }, out[16];
+	int fd = open_dev(), st;
+	uint32_t ses = new_session(fd, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+
+	check(ses != 0, "session before removal");
+	st = system(cmd);
+	check(st == 0, "ran '%s' (status %d)", cmd, st);
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, key, out, 16, key, NULL) ==
+	      ENODEV, "CIOCCRYPT on a file of a removed device -> ENODEV");
+	check(!new_session(fd, CRYPTO_AES_CBC, key, 16, 0, NULL, 0) &&
+	      errno == ENODEV, "CIOCGSESSION after removal -> ENODEV");
+	check(close(fd) == 0, "close after removal");
+	return failures != 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "kat";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(mode, "kat"))
+		return mode_kat();
+	if (!strcmp(mode, "storm") && argc > 2)
+		return mode_storm(atoi(argv[2]));
+	if (!strcmp(mode, "threads") && argc > 3)
+		return mode_threads(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(mode, "busy"))
+		return mode_busy();
+	if (!strcmp(mode, "limits"))
+		return mode_limits();
+	if (!strcmp(mode, "gone") && argc > 2)
+		return mode_gone(argv[2]);
+	fprintf(stderr,
+		"usage: vcd-smoke kat|storm N|threads T N|busy|limits|gone CMD\n");
+	return 2;
+}
