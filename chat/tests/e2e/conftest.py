@@ -85,8 +85,7 @@ class Server:
         self.stderr_path = self.dir / "stderr.txt"
         argv = [str(BIN / "cchatd"), "--listen", listen, "--port", "0"]
         argv += [str(o) for o in options]
-        if not console:
-            argv.append("--no-console")
+        argv.append("--console" if console else "--no-console")
         with open(self.stdout_path, "wb") as out, \
                 open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(
