@@ -237,6 +237,20 @@ enum sc_status sc_record_open(struct sc_provider *p,
 			      uint8_t **payload, size_t *n,
 			      struct sc_error *err);
 
+/*
+ * A fixed record for comparing providers and implementations: traffic
+ * secret 00 01 .. 1f, sequence number 5, IV a0 a1 .. af, type DATA,
+ * payload "0123456789abcdef".  The bytes were worked out with the
+ * openssl command line, not with this library (docs/secure-protocol.md
+ * shows how).
+ */
+#define SC_VECTOR_PAYLOAD "0123456789abcdef"
+#define SC_VECTOR_SEQ 5
+#define SC_VECTOR_HEX \
+	"100050a0a1a2a3a4a5a6a7a8a9aaabacadaeaf" \
+	"456b2ad86bf9abab9539341cf30cee7dd10f52272aeadc191d14446efcd805c3" \
+	"402caececa1e90670c2e9bca5c280cf59e1b6295218e8eddf85fa7c4dbc9e156"
+
 static inline void sc_put_be16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);

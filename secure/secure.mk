@@ -33,6 +33,9 @@ SECURE_UNIT_DIR := $(SECURE_BUILD)/tests
 SECURE_UNIT_TESTS := $(patsubst $(TOP)/secure/tests/%.c,$(SECURE_UNIT_DIR)/%,\
 	$(wildcard $(TOP)/secure/tests/test_*.c))
 SECURE_TEST_HELPERS := $(SECURE_UNIT_DIR)/helpers.o
+# Kept after linking, so that a rebuild recompiles only what changed.
+.SECONDARY: $(SECURE_TEST_HELPERS) $(addsuffix .o,$(SECURE_UNIT_TESTS)) \
+	$(SECURE_BUILD)/tools/cchat-keygen.o $(SECURE_BUILD)/tools/secure-interop.o
 
 ALL_TARGETS += $(SECURE_LIB) $(SECURE_TOOLS)
 DEPS_PARTS += secure

@@ -626,6 +626,13 @@ static enum sc_status check_header(struct sc_session *s, const uint8_t *hdr,
 	uint8_t type = hdr[0];
 
 	if (!type_expected(s, type)) {
+		if (first_message(s) && (type == SC_FT_CLIENT_HELLO ||
+					 type == SC_FT_SERVER_HELLO))
+			return fail(s, SC_ERR_PROTOCOL,
+				    "protocol error: the peer is also a %s "
+				    "(role mix-up, or our hello reflected)",
+				    s->role == SC_ROLE_CLIENT ? "client"
+							      : "server");
 		if (first_message(s))
 			return fail_quiet(s, SC_ERR_NOT_SECURE,
 					  "peer does not speak the encrypted "

@@ -184,33 +184,35 @@ static struct sc_provider *open_provider(const struct options *o)
 
 /* ---- Fixed-record vector --------------------------------------------- */
 
-static void print_hex(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		printf("%02x", p[i]);
-	printf("\n");
-}
-
+/* Exit status 0 only if this provider gives SC_VECTOR_HEX. */
 static int run_vector(struct sc_provider *p)
 {
-	static const char payload[] = "interop vector: the same bytes on "
-				      "every provider\n";
 	uint8_t secret[SC_KEY_LEN], iv[SC_IV_LEN];
 	uint8_t work[SC_SEQ_LEN + 128];
+	char hex[2 * 128 + 1];
 	struct sc_dir_keys keys;
 	struct sc_error err;
-	size_t n = strlen(payload);
+	size_t n = strlen(SC_VECTOR_PAYLOAD);
 
 	for (size_t i = 0; i < sizeof(secret); i++)
 		secret[i] = (uint8_t)i;
 	for (size_t i = 0; i < sizeof(iv); i++)
 		iv[i] = (uint8_t)(0xa0 + i);
 	if (sc_dir_keys_from_secret(p, secret, &keys, &err) != SC_OK ||
-	    sc_record_seal(p, &keys, 5, SC_FT_DATA, iv,
-			   (const uint8_t *)payload, n, work, &err) != SC_OK)
+	    sc_record_seal(p, &keys, SC_VECTOR_SEQ, SC_FT_DATA, iv,
+			   (const uint8_t *)SC_VECTOR_PAYLOAD, n, work,
+			   &err) != SC_OK)
 		die("%s", err.msg);
 	sc_dir_keys_free(p, &keys);
-	print_hex(work + SC_SEQ_LEN, sc_record_wire_len(n));
+	for (size_t i = 0; i < sc_record_wire_len(n); i++)
+		sprintf(hex + 2 * i, "%02x", work[SC_SEQ_LEN + i]);
+	printf("%s\n", hex);
+	if (strcmp(hex, SC_VECTOR_HEX) != 0) {
+		fprintf(stderr, "secure-interop: %s: vector MISMATCH\n",
+			sc_provider_name(p));
+		return 1;
+	}
+	fprintf(stderr, "vector ok: %s\n", sc_provider_name(p));
 	return 0;
 }
 
