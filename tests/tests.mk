@@ -1,0 +1,130 @@
+# Cross-part tests: the cryptodev test programs (tests/cryptodev/) and the
+# generic TAP-to-JUnit converter (tests/tap2junit).  docs/cryptodev-tests.md
+# tells what is tested, with which vectors, and how the benchmark measures.
+#
+# Targets
+#   make cryptodev-tests          the programs (static, for the guest)
+#   make check-cryptodev-vectors  host only: every vector recomputed with
+#                                 OpenSSL -> $(RESULTS)/cryptodev-vectors.xml
+#   make check-cryptodev          boot the lab guest with a
+#                                 virtio-cryptodev-pci device (builtin
+#                                 engine), run cryptodev-kat, -stress and
+#                                 -hostcore-kat -> $(RESULTS)/cryptodev.xml
+#   make bench-cryptodev          cryptodev-speed in the guest: /dev/crypto
+#                                 next to AF_ALG, table on stdout
+#
+# Knobs (make VAR=value)
+#   CDT_QEMU_DEVICE   the -device argument (default virtio-cryptodev-pci)
+#   CDT_STRESS_ARGS   cryptodev-stress arguments for check-cryptodev
+#   CDT_SPEED_ARGS    cryptodev-speed arguments for bench-cryptodev
+
+CDT_SRC := $(TOP)/tests/cryptodev
+CDT_BUILD := $(BUILD)/tests/cryptodev
+# The guest has no shared libraries: static, hence no sanitizers.
+CDT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,\
+	$(BASE_CFLAGS)) $(CFLAGS) -I$(CDT_SRC)
+CDT_LDFLAGS := -static -pthread
+# The host engine's plain-C core, compiled in as it is (it is the subject).
+CDT_HOSTCORE_C := $(TOP)/qemu/tree/hw/virtio/virtio-cryptodev-host-core.c
+CDT_HOSTCORE_CFLAGS := $(CDT_CFLAGS) -I$(TOP)/qemu/tree/include
+
+CDT_KAT := $(BIN)/cryptodev-kat
+CDT_STRESS := $(BIN)/cryptodev-stress
+CDT_SPEED := $(BIN)/cryptodev-speed
+CDT_HOSTCORE_KAT := $(BIN)/cryptodev-hostcore-kat
+CDT_PROGRAMS := $(CDT_KAT) $(CDT_STRESS) $(CDT_SPEED) $(CDT_HOSTCORE_KAT)
+CDT_VECTORS_CHECK := $(CDT_BUILD)/cryptodev-vectors-check
+CDT_GUEST_SCRIPTS := $(CDT_SRC)/cryptodev-guest-check.sh \
+	$(CDT_SRC)/cryptodev-guest-bench.sh
+
+CDT_QEMU_DEVICE ?= virtio-cryptodev-pci
+# Bounded for TCG: about a minute of stress on two vCPUs.
+CDT_STRESS_ARGS ?= -p 2 -t 3 -n 120 -k 5 -c 600
+CDT_SPEED_ARGS ?=
+CDT_CHECK_TIMEOUT := 900
+CDT_BENCH_TIMEOUT := 1800
+CDT_EXPECT := cryptodev-kat cryptodev-stress cryptodev-hostcore-kat
+CDT_TAP2JUNIT := $(PYTHON) $(TOP)/tests/tap2junit
+CDT_VM_ARGS = --smp 2 --qemu-arg -device --qemu-arg $(CDT_QEMU_DEVICE) \
+	--modprobe virtio_cryptodev
+
+ALL_TARGETS += $(CDT_PROGRAMS) $(CDT_VECTORS_CHECK)
+LAB_GUEST_BINS += $(CDT_PROGRAMS)
+LAB_GUEST_FILES += $(CDT_GUEST_SCRIPTS)
+CHECK_TARGETS += check-cryptodev-vectors check-cryptodev
+BENCH_TARGETS += bench-cryptodev
+DEPS_PARTS += tests
+
+.PHONY: cryptodev-tests check-cryptodev-vectors check-cryptodev \
+	bench-cryptodev
+
+cryptodev-tests: $(CDT_PROGRAMS)
+
+CDT_COMMON_OBJS := $(addprefix $(CDT_BUILD)/,vectors.o tap.o)
+CDT_KAT_OBJS := $(CDT_COMMON_OBJS) $(CDT_BUILD)/kat.o
+
+$(CDT_BUILD)/%.o: $(CDT_SRC)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CDT_CFLAGS) -c -o $@ $<
+
+$(CDT_BUILD)/cryptodev-hostcore-kat.o: $(CDT_SRC)/cryptodev-hostcore-kat.c
+	@mkdir -p $(@D)
+	$(CC) $(CDT_HOSTCORE_CFLAGS) -c -o $@ $<
+
+$(CDT_BUILD)/host-core.o: $(CDT_HOSTCORE_C)
+	@mkdir -p $(@D)
+	$(CC) $(CDT_HOSTCORE_CFLAGS) -c -o $@ $<
+
+$(CDT_KAT): $(CDT_BUILD)/cryptodev-kat.o $(CDT_KAT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(CDT_LDFLAGS)
+
+$(CDT_STRESS): $(CDT_BUILD)/cryptodev-stress.o $(CDT_COMMON_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(CDT_LDFLAGS)
+
+$(CDT_SPEED): $(CDT_BUILD)/cryptodev-speed.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(CDT_LDFLAGS)
+
+$(CDT_HOSTCORE_KAT): $(CDT_BUILD)/cryptodev-hostcore-kat.o \
+		$(CDT_BUILD)/host-core.o $(CDT_KAT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(CDT_LDFLAGS)
+
+# Host side, linked against OpenSSL: sanitizers welcome here.
+$(CDT_VECTORS_CHECK): $(CDT_SRC)/cryptodev-vectors-check.c \
+		$(CDT_SRC)/vectors.c $(CDT_SRC)/tap.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CDT_SRC) -o $@ $^ \
+		$(BASE_LDFLAGS) -lcrypto
+
+-include $(wildcard $(CDT_BUILD)/*.d)
+
+check-cryptodev-vectors: $(CDT_VECTORS_CHECK)
+	@mkdir -p $(RESULTS)
+	@status=0; \
+	$(CDT_VECTORS_CHECK) > $(CDT_BUILD)/vectors.tap || status=$$?; \
+	grep -v '^ok' $(CDT_BUILD)/vectors.tap || true; \
+	$(CDT_TAP2JUNIT) --name cryptodev-vectors --runner-status $$status \
+		-o $(RESULTS)/cryptodev-vectors.xml $(CDT_BUILD)/vectors.tap
+
+# The guest's TAP streams live as it runs and lands in build/ for a look
+# afterwards; the report covers a guest that died half-way too.
+check-cryptodev: lab $(CDT_PROGRAMS) $(DRV_KO)
+	@mkdir -p $(RESULTS) $(CDT_BUILD)
+	@{ $(LAB_RUN) $(CDT_VM_ARGS) --timeout $(CDT_CHECK_TIMEOUT) \
+		--console-log $(CDT_BUILD)/check-console.log \
+		-- 'CDT_STRESS_ARGS="$(CDT_STRESS_ARGS)" /opt/tests/cryptodev-guest-check.sh'; \
+		echo $$? > $(CDT_BUILD)/check.status; } | tee $(CDT_BUILD)/check.tap
+	@$(CDT_TAP2JUNIT) --name cryptodev \
+		--runner-status $$(cat $(CDT_BUILD)/check.status) \
+		$(addprefix --expect ,$(CDT_EXPECT)) \
+		-o $(RESULTS)/cryptodev.xml $(CDT_BUILD)/check.tap
+
+bench-cryptodev: lab $(CDT_PROGRAMS) $(DRV_KO)
+	@mkdir -p $(CDT_BUILD)
+	@{ $(LAB_RUN) $(CDT_VM_ARGS) --timeout $(CDT_BENCH_TIMEOUT) \
+		-- '/opt/tests/cryptodev-guest-bench.sh $(CDT_SPEED_ARGS)'; \
+		echo $$? > $(CDT_BUILD)/bench.status; } | tee $(CDT_BUILD)/bench.txt
+	@exit $$(cat $(CDT_BUILD)/bench.status)
