@@ -1,0 +1,64 @@
+"""Shared helpers for the lab's tests: run vm/run and look at what it did."""
+
+import os
+import subprocess
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+RUN = os.path.join(TOP, "vm", "run")
+
+# The timeout vm/run gets in tests that do not test the timeout itself: a
+# boot takes about 10 s under TCG, more while other builds load the host.
+GUEST_TIMEOUT_S = 120
+# How long the test itself waits for vm/run before failing.
+HOST_GRACE_S = 60
+
+
+def read_lab_conf():
+    conf = {}
+    with open(os.path.join(TOP, "vm", "lab.conf")) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, value = line.split("=", 1)
+                conf[key] = value
+    return conf
+
+
+class GuestRun:
+    def __init__(self, proc, seconds):
+        self.returncode = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.seconds = seconds
+
+    def __repr__(self):
+        return "GuestRun(rc=%s, %.1fs)\n--- stdout\n%s\n--- stderr\n%s" % (
+            self.returncode, self.seconds, self.stdout, self.stderr)
+
+
+def run_guest(command, *options, timeout=GUEST_TIMEOUT_S):
+    """Run `command` in a fresh guest through vm/run."""
+    argv = [RUN, "--timeout", str(timeout), *options, "--", command]
+    started = time.monotonic()
+    proc = subprocess.run(argv, capture_output=True, text=True,
+                          errors="replace", timeout=timeout + HOST_GRACE_S)
+    return GuestRun(proc, time.monotonic() - started)
+
+
+def process_alive(pid):
+    """True if pid exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def guest():
+    return run_guest
