@@ -50,6 +50,9 @@ $(CHAT_UNIT_DIR)/test_server_%: $(CHAT_UNIT_DIR)/test_server_%.o \
 		$(CHAT_SERVER_LIB) $(CHAT_COMMON_LIB)
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka
 
+# The server tests include the server's own headers.
+$(CHAT_UNIT_DIR)/test_server_%.o: CHAT_CFLAGS += -I$(TOP)/chat/server
+
 $(CHAT_UNIT_DIR)/test_common_%: $(CHAT_UNIT_DIR)/test_common_%.o \
 		$(CHAT_COMMON_LIB)
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka

@@ -39,30 +39,6 @@ static const struct option long_options[] = {
 	{ 0, 0, 0, 0 },
 };
 
-void log_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cchatd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void log_verbose(const struct server *srv, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!srv->cfg.verbose)
-		return;
-	fputs("cchatd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out,

@@ -176,7 +176,7 @@ struct server {
 	struct server_stats stats;
 };
 
-/* main.c */
+/* log.c */
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_verbose(const struct server *srv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
