@@ -3,7 +3,9 @@
 #   make $(BUILD)/secure/libsecure.a   the library (API: secure/secure.h)
 #   make $(BIN)/cchat-keygen           writes a 32-byte key file, mode 0600
 #   make $(BIN)/secure-interop         a peer over TCP, for provider interop
+#   make $(BIN)/secure-bench           provider speed: handshakes, records
 #   make check-secure                  unit tests and the socket interop test
+#   make bench-secure                  secure-bench with the software provider
 #
 # Programs that run in the guest are linked statically against
 # libcrypto.a (not under SANITIZE=1: the sanitizers need shared libc).
@@ -28,18 +30,19 @@ endif
 SECURE_LIB_SRCS := $(wildcard $(TOP)/secure/*.c)
 SECURE_LIB_OBJS := $(patsubst $(TOP)/secure/%.c,$(SECURE_BUILD)/%.o,\
 	$(SECURE_LIB_SRCS))
-SECURE_TOOLS := $(BIN)/cchat-keygen $(BIN)/secure-interop
+SECURE_TOOLS := $(BIN)/cchat-keygen $(BIN)/secure-interop $(BIN)/secure-bench
 SECURE_UNIT_DIR := $(SECURE_BUILD)/tests
 SECURE_UNIT_TESTS := $(patsubst $(TOP)/secure/tests/%.c,$(SECURE_UNIT_DIR)/%,\
 	$(wildcard $(TOP)/secure/tests/test_*.c))
 SECURE_TEST_HELPERS := $(SECURE_UNIT_DIR)/helpers.o
 # Kept after linking, so that a rebuild recompiles only what changed.
 .SECONDARY: $(SECURE_TEST_HELPERS) $(addsuffix .o,$(SECURE_UNIT_TESTS)) \
-	$(SECURE_BUILD)/tools/cchat-keygen.o $(SECURE_BUILD)/tools/secure-interop.o
+	$(patsubst $(BIN)/%,$(SECURE_BUILD)/tools/%.o,$(SECURE_TOOLS))
 
 ALL_TARGETS += $(SECURE_LIB) $(SECURE_TOOLS)
 DEPS_PARTS += secure
 CHECK_TARGETS += check-secure
+BENCH_TARGETS += bench-secure
 
 $(SECURE_BUILD)/%.o: $(TOP)/secure/%.c
 	@mkdir -p $(@D)
@@ -75,3 +78,7 @@ check-secure: $(SECURE_TOOLS) $(SECURE_UNIT_TESTS)
 		[ -s $$xml ] || { echo "$$t wrote no report"; status=1; }; \
 	done; \
 	exit $$status
+
+.PHONY: bench-secure
+bench-secure: $(BIN)/secure-bench
+	@$(BIN)/secure-bench --software
