@@ -171,6 +171,44 @@ static const struct sc_provider_ops dev_ops = {
 	.close = dev_close,
 };
 
+/* The kernel driver behind one session ("" if the device cannot say). */
+static void session_driver(struct dev_provider *dp, struct sc_keyed *k,
+			   bool mac, char *out, size_t cap)
+{
+	struct session_info_op info;
+
+	memset(&info, 0, sizeof(info));
+	info.ses = k->ses;
+	out[0] = '\0';
+	if (ioctl(dp->fd, CIOCGSESSINFO, &info) != 0)
+		return;
+	const struct alg_info *alg = mac ? &info.hash_info : &info.cipher_info;
+	snprintf(out, cap, "%.*s", (int)sizeof(alg->cra_driver_name),
+		 alg->cra_driver_name);
+}
+
+/* Name the engines in the provider's name, so a log shows whether the
+ * work really goes to (say) the virtio device; optional in the ABI. */
+static void describe_engines(struct dev_provider *dp)
+{
+	static const uint8_t zero_key[SC_KEY_LEN];
+	char aes[CRYPTODEV_MAX_ALG_NAME + 1], hmac[CRYPTODEV_MAX_ALG_NAME + 1];
+	struct sc_keyed *k = NULL;
+
+	aes[0] = hmac[0] = '\0';
+	if (dev_cipher_new(&dp->base, zero_key, &k, NULL) == SC_OK) {
+		session_driver(dp, k, false, aes, sizeof(aes));
+		dev_keyed_free(&dp->base, k);
+	}
+	if (dev_hmac_new(&dp->base, zero_key, SC_KEY_LEN, &k, NULL) == SC_OK) {
+		session_driver(dp, k, true, hmac, sizeof(hmac));
+		dev_keyed_free(&dp->base, k);
+	}
+	if (aes[0] && hmac[0])
+		snprintf(dp->base.name, sizeof(dp->base.name),
+			 "devcrypto:%s (%s, %s)", dp->path, aes, hmac);
+}
+
 enum sc_status sc_devcrypto_open(const char *path, struct sc_provider **out,
 				 struct sc_error *err, int *errnum)
 {
@@ -203,6 +241,7 @@ enum sc_status sc_devcrypto_open(const char *path, struct sc_provider **out,
 		dev_close(&dp->base);
 		return st;
 	}
+	describe_engines(dp);
 	*out = &dp->base;
 	return SC_OK;
 }
