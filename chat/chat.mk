@@ -61,6 +61,9 @@ $(CHAT_UNIT_DIR)/test_common_%: $(CHAT_UNIT_DIR)/test_common_%.o \
 
 -include $(TOP)/chat/client/client.mk $(TOP)/chat/bench/bench.mk
 
+# Keep test objects so that a rebuild does not recompile them.
+.SECONDARY: $(addsuffix .o,$(CHAT_UNIT_TESTS))
+
 # After the client's fragments, so that their programs are known here.
 CHAT_PROGRAMS := $(BIN)/cchatd $(filter $(BIN)/cchat%,$(ALL_TARGETS))
 
@@ -81,6 +84,3 @@ check-chat: $(CHAT_PROGRAMS) $(CHAT_UNIT_TESTS)
 
 demo-chat: $(CHAT_PROGRAMS)
 	@CCHAT_BIN=$(BIN) $(TOP)/chat/demo.sh
-
-# Keep test objects so that a rebuild does not recompile them.
-.PRECIOUS: $(CHAT_UNIT_DIR)/%.o
