@@ -56,9 +56,10 @@ void client_set_nick(struct client *c, const char *nick)
 static void set_host(struct client *c, const struct sockaddr *addr)
 {
 	char text[INET6_ADDRSTRLEN + IF_NAMESIZE];
-	socklen_t len = addr->sa_family == AF_INET6 ?
-			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	socklen_t len = sizeof(struct sockaddr_in);
 
+	if (addr->sa_family == AF_INET6)
+		len = sizeof(struct sockaddr_in6);
 	if (getnameinfo(addr, len, text, sizeof(text), NULL, 0,
 			NI_NUMERICHOST))
 		snprintf(text, sizeof(text), "unknown");

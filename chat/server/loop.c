@@ -349,11 +349,13 @@ static bool output_pending(const struct server *srv)
 }
 
 /* While the last ERROR lines go out, input is read and dropped. */
-static void drain_event(struct epoll_event *ev)
+static void drain_event(struct server *srv, struct epoll_event *ev)
 {
 	struct watch *w = ev->data.ptr;
 	struct client *c;
 
+	if (w->kind == WATCH_SIGNAL)
+		on_signal(srv);         /* a second signal must not spin us */
 	if (w->kind != WATCH_CLIENT)
 		return;
 	c = container_of(w, struct client, watch);
@@ -407,7 +409,7 @@ static void shutdown_clients(struct server *srv)
 				      SHUTDOWN_POLL_MS);
 
 		for (i = 0; i < n; i++)
-			drain_event(&ev[i]);
+			drain_event(srv, &ev[i]);
 	}
 	while (!list_empty(&srv->clients))
 		client_destroy(container_of(srv->clients.next, struct client,

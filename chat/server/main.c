@@ -119,31 +119,10 @@ static void check_name(const char *name)
 	}
 }
 
-static void set_option(struct server_config *cfg, int opt, const char *arg)
+static void set_timer_or_flag(struct server_config *cfg, int opt,
+			      const char *arg)
 {
 	switch (opt) {
-	case 'l': add_listen(cfg, arg); break;
-	case 'p': number_arg("port", arg, 0, 65535); cfg->port = arg; break;
-	case OPT_NAME: check_name(arg); cfg->name = arg; break;
-	case OPT_MOTD: cfg->motd_file = arg; break;
-	case OPT_MAX_CLIENTS:
-		cfg->max_clients = number_arg("max-clients", arg, 1, INT_MAX);
-		break;
-	case OPT_MAX_CHANNELS:
-		cfg->max_channels = number_arg("max-channels", arg, 1,
-					       MAX_CHANNELS_LIMIT);
-		break;
-	case OPT_SENDQ:
-		cfg->sendq = number_arg("sendq", arg, IRC_LINE_MAX * 4,
-					1UL << 30);
-		break;
-	case OPT_NO_FLOOD: cfg->flood_control = false; break;
-	case OPT_FLOOD_BURST:
-		cfg->flood_burst = number_arg("flood-burst", arg, 1, 100000);
-		break;
-	case OPT_FLOOD_RATE:
-		cfg->flood_rate = number_arg("flood-rate", arg, 1, 100000);
-		break;
 	case OPT_REGISTER_TIMEOUT:
 		cfg->register_timeout = number_arg("register-timeout", arg, 1,
 						   86400);
@@ -155,11 +134,63 @@ static void set_option(struct server_config *cfg, int opt, const char *arg)
 	case OPT_PING_TIMEOUT:
 		cfg->ping_timeout = number_arg("ping-timeout", arg, 1, 86400);
 		break;
-	case 'c': cfg->console = 1; break;
-	case OPT_NO_CONSOLE: cfg->console = 0; break;
-	case 'v': cfg->verbose = true; break;
-	case 'h': usage(stdout); exit(0);
-	default: usage(stderr); exit(2);
+	case 'c':
+		cfg->console = 1;
+		break;
+	case OPT_NO_CONSOLE:
+		cfg->console = 0;
+		break;
+	case 'v':
+		cfg->verbose = true;
+		break;
+	case 'h':
+		usage(stdout);
+		exit(0);
+	default:
+		usage(stderr);
+		exit(2);
+	}
+}
+
+static void set_option(struct server_config *cfg, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'l':
+		add_listen(cfg, arg);
+		break;
+	case 'p':
+		number_arg("port", arg, 0, 65535);
+		cfg->port = arg;
+		break;
+	case OPT_NAME:
+		check_name(arg);
+		cfg->name = arg;
+		break;
+	case OPT_MOTD:
+		cfg->motd_file = arg;
+		break;
+	case OPT_MAX_CLIENTS:
+		cfg->max_clients = number_arg("max-clients", arg, 1, INT_MAX);
+		break;
+	case OPT_MAX_CHANNELS:
+		cfg->max_channels = number_arg("max-channels", arg, 1,
+					       MAX_CHANNELS_LIMIT);
+		break;
+	case OPT_SENDQ:
+		cfg->sendq = number_arg("sendq", arg, IRC_LINE_MAX * 4,
+					1UL << 30);
+		break;
+	case OPT_NO_FLOOD:
+		cfg->flood_control = false;
+		break;
+	case OPT_FLOOD_BURST:
+		cfg->flood_burst = number_arg("flood-burst", arg, 1, 100000);
+		break;
+	case OPT_FLOOD_RATE:
+		cfg->flood_rate = number_arg("flood-rate", arg, 1, 100000);
+		break;
+	default:
+		set_timer_or_flag(cfg, opt, arg);
 	}
 }
 

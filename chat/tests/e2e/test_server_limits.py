@@ -133,3 +133,19 @@ def test_bad_option_values_are_refused(option, value):
                             capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == 2
     assert f"{option} wants a number" in result.stderr
+
+
+def test_unusable_listen_address_and_missing_motd_fail_clearly(tmp_path):
+    import subprocess
+    from conftest import BIN
+    bad = subprocess.run([str(BIN / "cchatd"), "--listen", "no.such.host.",
+                          "--port", "0", "--no-console"],
+                         capture_output=True, text=True, timeout=TIMEOUT)
+    assert bad.returncode == 1
+    assert "cannot listen on no.such.host." in bad.stderr
+    motd = subprocess.run([str(BIN / "cchatd"), "--listen", "127.0.0.1",
+                           "--port", "0", "--no-console", "--motd",
+                           str(tmp_path / "absent.txt")],
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert motd.returncode == 1
+    assert "cannot read MOTD" in motd.stderr

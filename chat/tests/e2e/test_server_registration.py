@@ -121,7 +121,7 @@ def test_server_pings_idle_client_and_keeps_it_when_answered(start_server,
 
 
 def test_ping_timeout_disconnects(start_server, raw_client):
-    srv = start_server("--ping-interval", "1", "--ping-timeout", "1")
+    srv = start_server("--ping-interval", "1", "--ping-timeout", "3")
     watcher = raw_client(srv).register("watcher")
     watcher.join("#room")
     c = raw_client(srv, auto_pong=False).register("sleepy")
@@ -130,8 +130,8 @@ def test_ping_timeout_disconnects(start_server, raw_client):
     watcher.expect(r"^:sleepy!\S+ QUIT :Ping timeout")
     lines = c.expect_closed()
     assert "PING :cchatd.local" in lines
-    assert re.search(r"^ERROR :Closing Link: \S+ \(Ping timeout: \d+ seconds\)",
-                     lines[-1])
+    assert re.search(r"^ERROR :Closing Link: \S+ "
+                     r"\(Ping timeout: \d+ seconds\)", lines[-1])
 
 
 def test_registration_timeout(start_server, raw_client):
