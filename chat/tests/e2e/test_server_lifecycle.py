@@ -111,3 +111,35 @@ def test_console_end_of_input_keeps_serving(console_server, raw_client):
     srv.proc.stdin.close()
     srv.wait_stderr(r"console: end of input")
     raw_client(srv).register("still")
+
+
+def test_console_starts_by_itself_on_a_terminal(tmp_path):
+    import os
+    import pty
+    import subprocess
+    from conftest import BIN, TIMEOUT, wait_for
+    master, slave = pty.openpty()
+    err = open(tmp_path / "stderr.txt", "wb")
+    proc = subprocess.Popen([str(BIN / "cchatd"), "--listen", "127.0.0.1",
+                             "--port", "0"], stdin=slave, stdout=slave,
+                            stderr=err)
+    os.close(slave)
+    os.set_blocking(master, False)
+    seen = b""
+    try:
+        def console_ready():
+            nonlocal seen
+            try:
+                seen += os.read(master, 4096)
+            except BlockingIOError:
+                pass
+            return b"console ready" in seen
+        wait_for(console_ready, what="the console on a terminal")
+        os.write(master, b"shutdown from the terminal\n")
+        assert proc.wait(TIMEOUT) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+        err.close()
