@@ -171,7 +171,7 @@ static uint32_t next_mark(struct server *srv)
 	if (++srv->mark)
 		return srv->mark;
 	/* Wrapped: old marks could now look fresh, so clear them all. */
-	for (pos = srv->clients.next; pos != &srv->clients; pos = pos->next)
+	list_for_each(pos, &srv->clients)
 		container_of(pos, struct client, all)->mark = 0;
 	return ++srv->mark;
 }

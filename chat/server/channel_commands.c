@@ -63,7 +63,7 @@ static bool join_one(const char *name, void *arg)
 	size_t len;
 
 	if (!irc_valid_channel(name)) {
-		client_reply(c, "403", "%s :No such channel", name);
+		err_no_such_channel(c, name);
 		return true;
 	}
 	ch = channel_find(c->srv, name);
@@ -122,10 +122,9 @@ static bool part_one(const char *name, void *arg)
 	struct channel *ch = channel_find(a->client->srv, name);
 
 	if (!ch)
-		client_reply(a->client, "403", "%s :No such channel", name);
+		err_no_such_channel(a->client, name);
 	else if (!channel_member(ch, a->client))
-		client_reply(a->client, "442", "%s :You're not on that channel",
-			     name);
+		err_not_on_channel(a->client, name);
 	else
 		part_channel(a->client, ch, a->reason);
 	return true;
@@ -145,7 +144,7 @@ void cmd_topic(struct client *c, struct irc_msg *msg)
 	size_t len;
 
 	if (!ch) {
-		client_reply(c, "403", "%s :No such channel", msg->params[0]);
+		err_no_such_channel(c, msg->params[0]);
 		return;
 	}
 	if (msg->nparams == 1) {
@@ -153,8 +152,7 @@ void cmd_topic(struct client *c, struct irc_msg *msg)
 		return;
 	}
 	if (!channel_member(ch, c)) {
-		client_reply(c, "442", "%s :You're not on that channel",
-			     ch->name);
+		err_not_on_channel(c, ch->name);
 		return;
 	}
 	topic = msg->params[1];
@@ -268,8 +266,7 @@ static bool kick_one(const char *nick, void *arg)
 	struct client *target = client_find(a->client->srv, nick);
 
 	if (!target) {
-		client_reply(a->client, "401", "%s :No such nick/channel",
-			     nick);
+		err_no_such_nick(a->client, nick);
 		return true;
 	}
 	if (!channel_member(a->chan, target)) {
@@ -287,17 +284,15 @@ void cmd_kick(struct client *c, struct irc_msg *msg)
 	struct kick_args a = { c, ch, c->nick };
 
 	if (!ch) {
-		client_reply(c, "403", "%s :No such channel", msg->params[0]);
+		err_no_such_channel(c, msg->params[0]);
 		return;
 	}
 	if (!me) {
-		client_reply(c, "442", "%s :You're not on that channel",
-			     ch->name);
+		err_not_on_channel(c, ch->name);
 		return;
 	}
 	if (!me->op) {
-		client_reply(c, "482", "%s :You're not channel operator",
-			     ch->name);
+		err_not_operator(c, ch->name);
 		return;
 	}
 	if (msg->nparams > 2 && msg->params[2][0])
@@ -318,7 +313,7 @@ static void channel_mode(struct client *c, struct irc_msg *msg)
 	const char *p;
 
 	if (!ch) {
-		client_reply(c, "403", "%s :No such channel", msg->params[0]);
+		err_no_such_channel(c, msg->params[0]);
 	} else if (msg->nparams == 1) {
 		client_reply(c, "324", "%s +n", ch->name);
 		client_reply(c, "329", "%s %lld", ch->name,
@@ -327,11 +322,9 @@ static void channel_mode(struct client *c, struct irc_msg *msg)
 		client_reply(c, "368", "%s :End of channel ban list",
 			     ch->name);
 	} else if (!me) {
-		client_reply(c, "442", "%s :You're not on that channel",
-			     ch->name);
+		err_not_on_channel(c, ch->name);
 	} else if (!me->op) {
-		client_reply(c, "482", "%s :You're not channel operator",
-			     ch->name);
+		err_not_operator(c, ch->name);
 	} else {
 		for (p = msg->params[1]; *p; p++)
 			if (!strchr("+-n", *p))
@@ -351,8 +344,7 @@ static void user_mode(struct client *c, struct irc_msg *msg)
 			client_reply(c, "502",
 				     ":Cant change mode for other users");
 		else
-			client_reply(c, "401", "%s :No such nick/channel",
-				     msg->params[0]);
+			err_no_such_nick(c, msg->params[0]);
 		return;
 	}
 	if (msg->nparams == 1) {

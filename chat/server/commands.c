@@ -30,6 +30,26 @@ void for_each_item(const char *list, bool (*fn)(const char *, void *),
 			return;
 }
 
+void err_no_such_nick(struct client *c, const char *name)
+{
+	client_reply(c, "401", "%s :No such nick/channel", name);
+}
+
+void err_no_such_channel(struct client *c, const char *name)
+{
+	client_reply(c, "403", "%s :No such channel", name);
+}
+
+void err_not_on_channel(struct client *c, const char *name)
+{
+	client_reply(c, "442", "%s :You're not on that channel", name);
+}
+
+void err_not_operator(struct client *c, const char *name)
+{
+	client_reply(c, "482", "%s :You're not channel operator", name);
+}
+
 void send_motd(struct client *c)
 {
 	struct server *srv = c->srv;
@@ -234,10 +254,13 @@ static void relay_to_channel(struct relay *r, const char *target)
 	size_t len;
 
 	if (!ch || !channel_member(ch, c)) {
-		if (!r->notice)
-			client_reply(c, ch ? "404" : "403", "%s :%s", target,
-				     ch ? "Cannot send to channel" :
-				     "No such channel");
+		if (r->notice)
+			return;
+		if (ch)
+			client_reply(c, "404", "%s :Cannot send to channel",
+				     target);
+		else
+			err_no_such_channel(c, target);
 		return;
 	}
 	len = client_line(c, line, "%s %s :%s", r->verb, ch->name, r->text);
@@ -253,8 +276,7 @@ static void relay_to_nick(struct relay *r, const char *target)
 
 	if (!to || !to->registered) {
 		if (!r->notice)
-			client_reply(c, "401", "%s :No such nick/channel",
-				     target);
+			err_no_such_nick(c, target);
 		return;
 	}
 	len = client_line(c, line, "%s %s :%s", r->verb, to->nick, r->text);
@@ -335,7 +357,7 @@ static void cmd_whois(struct client *c, struct irc_msg *msg)
 	struct client *who = client_find(c->srv, nick);
 
 	if (!who || !who->registered) {
-		client_reply(c, "401", "%s :No such nick/channel", nick);
+		err_no_such_nick(c, nick);
 	} else {
 		client_reply(c, "311", "%s %s %s * :%s", who->nick, who->user,
 			     who->host, who->realname);

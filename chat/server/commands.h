@@ -24,4 +24,10 @@ void send_topic(struct client *c, struct channel *ch, bool say_none);
 /* The MOTD, or 422 without one. */
 void send_motd(struct client *c);
 
+/* The error numerics that several commands share. */
+void err_no_such_nick(struct client *c, const char *name);       /* 401 */
+void err_no_such_channel(struct client *c, const char *name);    /* 403 */
+void err_not_on_channel(struct client *c, const char *name);     /* 442 */
+void err_not_operator(struct client *c, const char *name);       /* 482 */
+
 #endif

@@ -106,7 +106,7 @@ static void con_wall(struct server *srv, char *args)
 		answer("error: usage: wall TEXT");
 		return;
 	}
-	for (pos = srv->clients.next; pos != &srv->clients; pos = pos->next) {
+	list_for_each(pos, &srv->clients) {
 		struct client *c = container_of(pos, struct client, all);
 
 		if (!c->registered)

@@ -285,7 +285,7 @@ static void housekeeping(struct server *srv)
 {
 	struct list_node *pos;
 
-	for (pos = srv->clients.next; pos != &srv->clients; pos = pos->next) {
+	list_for_each(pos, &srv->clients) {
 		struct client *c = container_of(pos, struct client, all);
 
 		if (!c->is_dead)
@@ -339,7 +339,7 @@ static bool output_pending(const struct server *srv)
 {
 	const struct list_node *pos;
 
-	for (pos = srv->clients.next; pos != &srv->clients; pos = pos->next) {
+	list_for_each(pos, &srv->clients) {
 		const struct client *c = container_of(pos, struct client, all);
 
 		if (!c->is_dead && c->out.bytes)
@@ -383,7 +383,7 @@ static void say_goodbye_to_all(struct server *srv)
 {
 	struct list_node *pos;
 
-	for (pos = srv->clients.next; pos != &srv->clients; pos = pos->next) {
+	list_for_each(pos, &srv->clients) {
 		struct client *c = container_of(pos, struct client, all);
 
 		snprintf(c->quit_reason, sizeof(c->quit_reason),
@@ -392,6 +392,13 @@ static void say_goodbye_to_all(struct server *srv)
 		client_queue_error(c);
 		client_flush(c);
 	}
+}
+
+static void destroy_all_clients(struct server *srv)
+{
+	while (!list_empty(&srv->clients))
+		client_destroy(container_of(srv->clients.next, struct client,
+					    all), false);
 }
 
 static void shutdown_clients(struct server *srv)
@@ -411,9 +418,7 @@ static void shutdown_clients(struct server *srv)
 		for (i = 0; i < n; i++)
 			drain_event(srv, &ev[i]);
 	}
-	while (!list_empty(&srv->clients))
-		client_destroy(container_of(srv->clients.next, struct client,
-					    all), false);
+	destroy_all_clients(srv);
 }
 
 int server_run(struct server *srv)
@@ -453,9 +458,7 @@ static void free_motd(struct server *srv)
 
 void server_free(struct server *srv)
 {
-	while (!list_empty(&srv->clients))
-		client_destroy(container_of(srv->clients.next, struct client,
-					    all), false);
+	destroy_all_clients(srv);
 	close_listeners(srv);
 	console_stop(srv);
 	channel_free_all(srv);
