@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Per-connection transport: the only code that touches a client socket.
+ * Per-connection transport: the only code that moves a client's data.
  *
  * The IRC logic sees two byte streams: the input line reader it takes
  * lines from, and the output queue it appends lines to.  A transport
