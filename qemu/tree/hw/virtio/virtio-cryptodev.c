@@ -1,0 +1,871 @@
+/*
+ * virtio-cryptodev: a virtio device that runs cryptodev-linux sessions
+ * for the guest on the host
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Every request is checked here, against numbers the guest declared,
+ * before anything is allocated or read past the header; only then does an
+ * engine (builtin: QEMU's crypto layer; host: the host's /dev/crypto) see
+ * it.  Files and sessions live in the main loop and are reference
+ * counted, so closing or destroying them never frees state under a
+ * request that is still running on a worker thread.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/error-report.h"
+#include "qemu/guest-random.h"
+#include "qemu/iov.h"
+#include "qemu/main-loop.h"
+#include "qemu/module.h"
+#include "block/aio-wait.h"
+#include "block/thread-pool.h"
+#include "hw/qdev-properties.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-cryptodev.h"
+#include "migration/blocker.h"
+#include "migration/vmstate.h"
+#include "trace.h"
+
+/* A request from virtqueue_pop() to its response. */
+typedef struct VirtIOCryptodevReq {
+    VirtQueueElement elem;          /* first: virtqueue_pop() allocates */
+    VirtIOCryptodev *dev;
+    VirtQueue *vq;
+    uint32_t opcode;
+    uint32_t status;
+    uint64_t handle;                /* resp.handle on success */
+    VirtIOCryptodevFile *file;      /* a reference, while running */
+    VirtIOCryptodevSession *sess;   /* a reference, while running */
+    union {
+        VcdSessionShape shape;      /* CREATE_SESSION */
+        VcdCryptPara crypt;
+        VcdAeadPara aead;
+    } u;
+    size_t in_len;                  /* op input after the header */
+    size_t out_len;                 /* op output after the response */
+    size_t buf_len;                 /* output bounce buffer: >= out_len */
+    uint8_t *in;
+    uint8_t *out;
+    size_t written;                 /* output bytes in the guest's buffer */
+    bool offloaded;
+} VirtIOCryptodevReq;
+
+#define VCD_HDR_LEN sizeof(struct virtio_cryptodev_req_hdr)
+#define VCD_RESP_LEN sizeof(struct virtio_cryptodev_resp)
+
+QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_req_hdr) != 64);
+QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_resp) != 16);
+QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_config) != 32);
+
+/* ---- files and sessions (main loop only) ---- */
+
+static void virtio_cryptodev_file_unref(VirtIOCryptodevFile *file)
+{
+    VirtIOCryptodev *s = file->dev;
+
+    if (--file->refcnt) {
+        return;
+    }
+    if (s->engine->file_close) {
+        s->engine->file_close(file);
+    }
+    g_hash_table_destroy(file->sessions);
+    g_free(file);
+}
+
+static void virtio_cryptodev_session_unref(VirtIOCryptodevSession *sess)
+{
+    VirtIOCryptodevFile *file = sess->file;
+
+    if (--sess->refcnt) {
+        return;
+    }
+    if (sess->opaque) {
+        file->dev->engine->session_destroy(sess);
+    }
+    qemu_mutex_destroy(&sess->lock);
+    g_free(sess);
+    virtio_cryptodev_file_unref(file);
+}
+
+/* Nonzero, and distinct from every handle this device gave before: a
+ * serial number in the high bits, random bits below it. */
+static uint64_t virtio_cryptodev_new_file_handle(VirtIOCryptodev *s)
+{
+    uint32_t rnd;
+
+    qemu_guest_getrandom_nofail(&rnd, sizeof(rnd));
+    return (++s->file_serial << 24) | (rnd & 0xffffff);
+}
+
+static uint32_t virtio_cryptodev_new_session_id(VirtIOCryptodevFile *file)
+{
+    uint32_t id;
+
+    do {
+        qemu_guest_getrandom_nofail(&id, sizeof(id));
+    } while (id == 0 ||
+             g_hash_table_contains(file->sessions, GUINT_TO_POINTER(id)));
+    return id;
+}
+
+static VirtIOCryptodevFile *virtio_cryptodev_find_file(VirtIOCryptodev *s,
+                                                       uint64_t handle)
+{
+    return handle ? g_hash_table_lookup(s->files, &handle) : NULL;
+}
+
+static VirtIOCryptodevSession *
+virtio_cryptodev_find_session(VirtIOCryptodevFile *file, uint32_t id)
+{
+    return id ? g_hash_table_lookup(file->sessions, GUINT_TO_POINTER(id))
+              : NULL;
+}
+
+static uint32_t virtio_cryptodev_open_file(VirtIOCryptodev *s,
+                                           VirtIOCryptodevReq *req)
+{
+    VirtIOCryptodevFile *file;
+    uint32_t status;
+
+    if (g_hash_table_size(s->files) >= s->max_files) {
+        return VIRTIO_CRYPTODEV_S_LIMIT;
+    }
+    file = g_new0(VirtIOCryptodevFile, 1);
+    file->dev = s;
+    file->refcnt = 1;
+    file->host_fd = -1;
+    file->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (s->engine->file_open) {
+        status = s->engine->file_open(file);
+        if (status != VIRTIO_CRYPTODEV_S_OK) {
+            g_hash_table_destroy(file->sessions);
+            g_free(file);
+            return status;
+        }
+    }
+    file->handle = virtio_cryptodev_new_file_handle(s);
+    g_hash_table_insert(s->files, &file->handle, file);
+    req->handle = file->handle;
+    return VIRTIO_CRYPTODEV_S_OK;
+}
+
+/* Drop the file's handle and sessions; requests holding references
+ * finish first. */
+static void virtio_cryptodev_close_file(VirtIOCryptodev *s,
+                                        VirtIOCryptodevFile *file)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_remove(s->files, &file->handle);
+    file->closed = true;
+    g_hash_table_iter_init(&iter, file->sessions);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        g_hash_table_iter_steal(&iter);
+        virtio_cryptodev_session_unref(value);
+    }
+    file->sessions_reserved = 0;
+    virtio_cryptodev_file_unref(file);
+}
+
+static void virtio_cryptodev_close_all_files(VirtIOCryptodev *s)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, s->files);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        /* close_file() removes the entry: restart the walk each time */
+        virtio_cryptodev_close_file(s, value);
+        g_hash_table_iter_init(&iter, s->files);
+    }
+}
+
+static void virtio_cryptodev_destroy_session(VirtIOCryptodevFile *file,
+                                             VirtIOCryptodevSession *sess)
+{
+    g_hash_table_remove(file->sessions, GUINT_TO_POINTER(sess->id));
+    file->sessions_reserved--;
+    virtio_cryptodev_session_unref(sess);
+}
+
+/* ---- parsing and checking a request ---- */
+
+static uint32_t virtio_cryptodev_parse_session(VirtIOCryptodev *s,
+                                               VirtIOCryptodevReq *req,
+                              const struct virtio_cryptodev_session_para *sp)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+    VcdSessionShape *shape = &req->u.shape;
+    uint32_t status;
+
+    status = vcd_check_session(&s->limits, le32_to_cpu(sp->cipher),
+                               le32_to_cpu(sp->mac), le32_to_cpu(sp->key_len),
+                               le32_to_cpu(sp->mac_key_len), shape);
+    if (status != VIRTIO_CRYPTODEV_S_OK) {
+        return status;
+    }
+    if (shape->cipher && shape->cipher->kind == VCD_KIND_AEAD &&
+        !virtio_vdev_has_feature(vdev, VIRTIO_CRYPTODEV_F_AEAD)) {
+        return VIRTIO_CRYPTODEV_S_NOTSUPP;
+    }
+    req->in_len = (size_t)shape->key_len + shape->mac_key_len;
+    req->out_len = sizeof(struct virtio_cryptodev_session_info);
+    req->buf_len = req->out_len;
+    return VIRTIO_CRYPTODEV_S_OK;
+}
+
+static uint32_t virtio_cryptodev_parse_crypt(VirtIOCryptodev *s,
+                                             VirtIOCryptodevReq *req,
+                               const struct virtio_cryptodev_crypt_para *cp)
+{
+    VcdCryptPara *p = &req->u.crypt;
+    uint32_t status;
+
+    p->direction = le32_to_cpu(cp->direction);
+    p->flags = le32_to_cpu(cp->flags);
+    p->src_len = le32_to_cpu(cp->src_len);
+    p->iv_len = le32_to_cpu(cp->iv_len);
+    p->dst_len = le32_to_cpu(cp->dst_len);
+    p->mac_len = le32_to_cpu(cp->mac_len);
+    p->iv_out_len = le32_to_cpu(cp->iv_out_len);
+    status = vcd_check_crypt(&s->limits, &req->sess->shape, p);
+    if (status != VIRTIO_CRYPTODEV_S_OK) {
+        return status;
+    }
+    req->in_len = vcd_crypt_in_len(p);
+    req->out_len = vcd_crypt_out_len(p);
+    req->buf_len = req->out_len;
+    return VIRTIO_CRYPTODEV_S_OK;
+}
+
+static uint32_t virtio_cryptodev_parse_aead(VirtIOCryptodev *s,
+                                            VirtIOCryptodevReq *req,
+                                const struct virtio_cryptodev_aead_para *ap)
+{
+    VcdAeadPara *p = &req->u.aead;
+    uint32_t status;
+
+    p->direction = le32_to_cpu(ap->direction);
+    p->flags = le32_to_cpu(ap->flags);
+    p->src_len = le32_to_cpu(ap->src_len);
+    p->aad_len = le32_to_cpu(ap->aad_len);
+    p->iv_len = le32_to_cpu(ap->iv_len);
+    p->tag_len = le32_to_cpu(ap->tag_len);
+    p->dst_len = le32_to_cpu(ap->dst_len);
+    status = vcd_check_aead(&s->limits, &req->sess->shape, p);
+    if (status != VIRTIO_CRYPTODEV_S_OK) {
+        return status;
+    }
+    req->in_len = vcd_aead_in_len(p);
+    req->out_len = p->dst_len;
+    /* decryption computes into room for the tag too (see VcdAeadBufs) */
+    req->buf_len = MAX(p->dst_len, p->src_len);
+    return VIRTIO_CRYPTODEV_S_OK;
+}
+
+/*
+ * Check the header and the op's parameters, in the order the
+ * specification gives: reserved fields, file, session, parameters.  On
+ * success req->file and req->sess point (without references yet) at what
+ * the request names.
+ */
+static uint32_t virtio_cryptodev_parse(VirtIOCryptodev *s,
+                                       VirtIOCryptodevReq *req,
+                                   const struct virtio_cryptodev_req_hdr *hdr)
+{
+    uint64_t file_handle = le64_to_cpu(hdr->file);
+    uint32_t session_id = le32_to_cpu(hdr->session);
+    bool needs_session;
+
+    req->opcode = le32_to_cpu(hdr->opcode);
+    trace_virtio_cryptodev_request(s, req->opcode, file_handle, session_id);
+    if (hdr->reserved || hdr->reserved2) {
+        return VIRTIO_CRYPTODEV_S_INVAL;
+    }
+
+    switch (req->opcode) {
+    case VIRTIO_CRYPTODEV_OP_OPEN_FILE:
+        return file_handle || session_id ? VIRTIO_CRYPTODEV_S_INVAL
+                                         : VIRTIO_CRYPTODEV_S_OK;
+    case VIRTIO_CRYPTODEV_OP_CLOSE_FILE:
+    case VIRTIO_CRYPTODEV_OP_CREATE_SESSION:
+        needs_session = false;
+        break;
+    case VIRTIO_CRYPTODEV_OP_DESTROY_SESSION:
+    case VIRTIO_CRYPTODEV_OP_CRYPT:
+    case VIRTIO_CRYPTODEV_OP_AEAD:
+        needs_session = true;
+        break;
+    default:
+        return VIRTIO_CRYPTODEV_S_INVAL;
+    }
+
+    if (!needs_session && session_id) {
+        return VIRTIO_CRYPTODEV_S_INVAL;
+    }
+    req->file = virtio_cryptodev_find_file(s, file_handle);
+    if (!req->file) {
+        return VIRTIO_CRYPTODEV_S_NOFILE;
+    }
+    if (needs_session) {
+        req->sess = virtio_cryptodev_find_session(req->file, session_id);
+        if (!req->sess) {
+            return VIRTIO_CRYPTODEV_S_NOSESSION;
+        }
+    }
+
+    switch (req->opcode) {
+    case VIRTIO_CRYPTODEV_OP_CREATE_SESSION:
+        return virtio_cryptodev_parse_session(s, req, &hdr->u.session);
+    case VIRTIO_CRYPTODEV_OP_CRYPT:
+        return virtio_cryptodev_parse_crypt(s, req, &hdr->u.crypt);
+    case VIRTIO_CRYPTODEV_OP_AEAD:
+        return virtio_cryptodev_parse_aead(s, req, &hdr->u.aead);
+    default:
+        return VIRTIO_CRYPTODEV_S_OK;
+    }
+}
+
+/* ---- running a request ---- */
+
+static uint32_t virtio_cryptodev_run_crypt(VirtIOCryptodevReq *req)
+{
+    const VcdCryptPara *p = &req->u.crypt;
+    VirtIOCryptodevSession *sess = req->sess;
+    VcdCryptBufs b = {
+        .iv = p->iv_len ? req->in : NULL,
+        .src = req->in + p->iv_len,
+        .dst = p->dst_len ? req->out : NULL,
+        .mac = p->mac_len ? req->out + p->dst_len : NULL,
+        .iv_out = p->iv_out_len ? req->out + p->dst_len + p->mac_len : NULL,
+    };
+    uint32_t status;
+
+    qemu_mutex_lock(&sess->lock);
+    status = req->dev->engine->crypt(sess, p, &b);
+    qemu_mutex_unlock(&sess->lock);
+    return status;
+}
+
+static uint32_t virtio_cryptodev_run_aead(VirtIOCryptodevReq *req)
+{
+    const VcdAeadPara *p = &req->u.aead;
+    VirtIOCryptodevSession *sess = req->sess;
+    VcdAeadBufs b = {
+        .iv = req->in,
+        .aad = req->in + p->iv_len,
+        .src = req->in + p->iv_len + p->aad_len,
+        .dst = req->out,
+    };
+    uint32_t status;
+
+    qemu_mutex_lock(&sess->lock);
+    status = req->dev->engine->aead(sess, p, &b);
+    qemu_mutex_unlock(&sess->lock);
+    return status;
+}
+
+/*
+ * The part of a request that may block or take long: copy the input in,
+ * run the engine, copy the output out.  Runs on a worker thread (without
+ * the BQL) or inline in the main loop; touches nothing but the request,
+ * its session under the session lock, and the guest buffers it maps.
+ */
+static int virtio_cryptodev_work(void *opaque)
+{
+    VirtIOCryptodevReq *req = opaque;
+    const VirtIOCryptodevEngine *engine = req->dev->engine;
+    uint8_t *key;
+
+    req->in = g_try_malloc(req->in_len ? req->in_len : 1);
+    req->out = g_try_malloc(req->buf_len ? req->buf_len : 1);
+    if (!req->in || !req->out) {
+        req->status = VIRTIO_CRYPTODEV_S_NOMEM;
+        return 0;
+    }
+    iov_to_buf(req->elem.out_sg, req->elem.out_num, VCD_HDR_LEN,
+               req->in, req->in_len);
+
+    switch (req->opcode) {
+    case VIRTIO_CRYPTODEV_OP_CREATE_SESSION:
+        key = req->in;
+        req->status = engine->session_create(req->sess, key,
+                                             key + req->u.shape.key_len,
+                                             (void *)req->out);
+        /* written to the guest only once the session is in its file */
+        break;
+    case VIRTIO_CRYPTODEV_OP_CRYPT:
+        req->status = virtio_cryptodev_run_crypt(req);
+        break;
+    case VIRTIO_CRYPTODEV_OP_AEAD:
+        req->status = virtio_cryptodev_run_aead(req);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+
+    if (req->status == VIRTIO_CRYPTODEV_S_OK &&
+        req->opcode != VIRTIO_CRYPTODEV_OP_CREATE_SESSION) {
+        req->written = iov_from_buf(req->elem.in_sg, req->elem.in_num,
+                                    VCD_RESP_LEN, req->out, req->out_len);
+    }
+    return 0;
+}
+
+/* CREATE_SESSION's main-loop half: put the new session in its file. */
+static void virtio_cryptodev_session_created(VirtIOCryptodevReq *req)
+{
+    VirtIOCryptodevFile *file = req->file;
+    VirtIOCryptodevSession *sess = req->sess;
+
+    if (req->status == VIRTIO_CRYPTODEV_S_OK && file->closed) {
+        req->status = VIRTIO_CRYPTODEV_S_NOFILE;
+    }
+    if (req->status != VIRTIO_CRYPTODEV_S_OK) {
+        if (!file->closed) {
+            file->sessions_reserved--;
+        }
+        return;
+    }
+    sess->id = virtio_cryptodev_new_session_id(file);
+    sess->refcnt++;
+    g_hash_table_insert(file->sessions, GUINT_TO_POINTER(sess->id), sess);
+    req->handle = sess->id;
+    req->written = iov_from_buf(req->elem.in_sg, req->elem.in_num,
+                                VCD_RESP_LEN, req->out, req->out_len);
+}
+
+static void virtio_cryptodev_respond(VirtIOCryptodevReq *req)
+{
+    VirtIOCryptodev *s = req->dev;
+    bool ok = req->status == VIRTIO_CRYPTODEV_S_OK;
+    struct virtio_cryptodev_resp resp = {
+        .status = cpu_to_le32(req->status),
+        .len = cpu_to_le32(ok ? req->written : 0),
+        .handle = cpu_to_le64(ok ? req->handle : 0),
+    };
+
+    trace_virtio_cryptodev_complete(s, req->opcode, req->status,
+                                    ok ? req->written : 0);
+    if (s->quiescing) {
+        /* the device is being reset: the guest gave this request up */
+        virtqueue_detach_element(req->vq, &req->elem, 0);
+        return;
+    }
+    iov_from_buf(req->elem.in_sg, req->elem.in_num, 0, &resp, sizeof(resp));
+    virtqueue_push(req->vq, &req->elem,
+                   sizeof(resp) + le32_to_cpu(resp.len));
+    virtio_notify(VIRTIO_DEVICE(s), req->vq);
+}
+
+static void virtio_cryptodev_finish(VirtIOCryptodevReq *req)
+{
+    if (req->opcode == VIRTIO_CRYPTODEV_OP_CREATE_SESSION && req->sess) {
+        virtio_cryptodev_session_created(req);
+    }
+    virtio_cryptodev_respond(req);
+    if (req->sess) {
+        virtio_cryptodev_session_unref(req->sess);
+    }
+    if (req->file) {
+        virtio_cryptodev_file_unref(req->file);
+    }
+    g_free(req->in);
+    g_free(req->out);
+    g_free(req);
+}
+
+static void virtio_cryptodev_work_done(void *opaque, int ret)
+{
+    VirtIOCryptodevReq *req = opaque;
+    VirtIOCryptodev *s = req->dev;
+
+    s->inflight--;
+    s->inflight_bytes -= req->in_len + req->buf_len;
+    virtio_cryptodev_finish(req);
+    if (s->throttled && !s->quiescing) {
+        s->throttled = false;
+        qemu_bh_schedule(s->kick_bh);
+    }
+}
+
+/* Requests answered at once, in the main loop. */
+static uint32_t virtio_cryptodev_run_now(VirtIOCryptodev *s,
+                                         VirtIOCryptodevReq *req)
+{
+    switch (req->opcode) {
+    case VIRTIO_CRYPTODEV_OP_OPEN_FILE:
+        return virtio_cryptodev_open_file(s, req);
+    case VIRTIO_CRYPTODEV_OP_CLOSE_FILE:
+        virtio_cryptodev_close_file(s, req->file);
+        break;
+    case VIRTIO_CRYPTODEV_OP_DESTROY_SESSION:
+        virtio_cryptodev_destroy_session(req->file, req->sess);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+    return VIRTIO_CRYPTODEV_S_OK;
+}
+
+static size_t virtio_cryptodev_data_len(VirtIOCryptodevReq *req)
+{
+    return req->in_len + req->buf_len;
+}
+
+static bool virtio_cryptodev_needs_worker(VirtIOCryptodev *s,
+                                          VirtIOCryptodevReq *req)
+{
+    return s->engine->may_block ||
+           virtio_cryptodev_data_len(req) > VIRTIO_CRYPTODEV_INLINE_LEN;
+}
+
+/* Take references and hand the request to a worker, or run it inline. */
+static void virtio_cryptodev_start(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
+{
+    VirtIOCryptodevFile *file = req->file;
+
+    if (req->opcode == VIRTIO_CRYPTODEV_OP_CREATE_SESSION) {
+        VirtIOCryptodevSession *sess = g_new0(VirtIOCryptodevSession, 1);
+
+        file->refcnt++;
+        sess->file = file;
+        sess->refcnt = 1;
+        sess->shape = req->u.shape;
+        qemu_mutex_init(&sess->lock);
+        file->sessions_reserved++;
+        req->sess = sess;
+    } else {
+        req->sess->refcnt++;
+    }
+    file->refcnt++;
+
+    if (virtio_cryptodev_needs_worker(s, req)) {
+        req->offloaded = true;
+        s->inflight++;
+        s->inflight_bytes += virtio_cryptodev_data_len(req);
+        thread_pool_submit_aio(virtio_cryptodev_work, req,
+                               virtio_cryptodev_work_done, req);
+    } else {
+        virtio_cryptodev_work(req);
+        virtio_cryptodev_finish(req);
+    }
+}
+
+/*
+ * Check one request and start it.  Returns false when the queue must not
+ * be processed further now: after a protocol violation (the device then
+ * needs a reset) or when the request waits for the in-flight budget.
+ */
+static bool virtio_cryptodev_handle_request(VirtIOCryptodev *s,
+                                            VirtQueue *vq,
+                                            VirtIOCryptodevReq *req)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+    struct virtio_cryptodev_req_hdr hdr;
+    size_t readable = iov_size(req->elem.out_sg, req->elem.out_num);
+    size_t writable = iov_size(req->elem.in_sg, req->elem.in_num);
+
+    if (readable < VCD_HDR_LEN || writable < VCD_RESP_LEN) {
+        virtio_error(vdev, "virtio-cryptodev: request has %zu readable and "
+                     "%zu writable bytes, needs at least %zu and %zu",
+                     readable, writable, VCD_HDR_LEN, VCD_RESP_LEN);
+        virtqueue_detach_element(vq, &req->elem, 0);
+        g_free(req);
+        return false;
+    }
+
+    iov_to_buf(req->elem.out_sg, req->elem.out_num, 0, &hdr, sizeof(hdr));
+    req->dev = s;
+    req->vq = vq;
+    req->status = virtio_cryptodev_parse(s, req, &hdr);
+    if (req->status == VIRTIO_CRYPTODEV_S_OK &&
+        (readable - VCD_HDR_LEN < req->in_len ||
+         writable - VCD_RESP_LEN < req->out_len)) {
+        req->status = VIRTIO_CRYPTODEV_S_INVAL;
+    }
+    if (req->status == VIRTIO_CRYPTODEV_S_OK &&
+        req->opcode == VIRTIO_CRYPTODEV_OP_CREATE_SESSION &&
+        req->file->sessions_reserved >= s->max_sessions) {
+        req->status = VIRTIO_CRYPTODEV_S_LIMIT;
+    }
+    if (req->status != VIRTIO_CRYPTODEV_S_OK) {
+        req->file = NULL;
+        req->sess = NULL;
+        virtio_cryptodev_finish(req);
+        return true;
+    }
+
+    switch (req->opcode) {
+    case VIRTIO_CRYPTODEV_OP_OPEN_FILE:
+    case VIRTIO_CRYPTODEV_OP_CLOSE_FILE:
+    case VIRTIO_CRYPTODEV_OP_DESTROY_SESSION:
+        req->status = virtio_cryptodev_run_now(s, req);
+        req->file = NULL;
+        req->sess = NULL;
+        virtio_cryptodev_finish(req);
+        return true;
+    default:
+        break;
+    }
+
+    if (virtio_cryptodev_needs_worker(s, req) && s->inflight &&
+        s->inflight_bytes + virtio_cryptodev_data_len(req) >
+        VIRTIO_CRYPTODEV_INFLIGHT_BUDGET) {
+        virtqueue_unpop(vq, &req->elem, 0);
+        g_free(req);
+        s->throttled = true;
+        return false;
+    }
+    virtio_cryptodev_start(s, req);
+    return true;
+}
+
+static void virtio_cryptodev_handle_output(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
+    VirtIOCryptodevReq *req;
+
+    while (!s->quiescing && !s->throttled) {
+        req = virtqueue_pop(vq, sizeof(VirtIOCryptodevReq));
+        if (!req) {
+            break;
+        }
+        if (!virtio_cryptodev_handle_request(s, vq, req)) {
+            break;
+        }
+    }
+}
+
+/* After throttling: look at every queue again. */
+static void virtio_cryptodev_kick(void *opaque)
+{
+    VirtIOCryptodev *s = opaque;
+    uint32_t i;
+
+    for (i = 0; i < s->num_queues; i++) {
+        virtio_cryptodev_handle_output(VIRTIO_DEVICE(s), s->vqs[i]);
+    }
+}
+
+/* Stop taking requests, wait for those in flight, drop all host state. */
+static void virtio_cryptodev_quiesce(VirtIOCryptodev *s)
+{
+    s->quiescing = true;
+    AIO_WAIT_WHILE_UNLOCKED(NULL, s->inflight > 0);
+    virtio_cryptodev_close_all_files(s);
+    s->throttled = false;
+    s->quiescing = false;
+}
+
+/* ---- virtio device ---- */
+
+static void virtio_cryptodev_get_config(VirtIODevice *vdev, uint8_t *config)
+{
+    VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
+    struct virtio_cryptodev_config cfg = {};
+
+    stl_le_p(&cfg.num_queues, s->num_queues);
+    stl_le_p(&cfg.engine, s->engine->config_id);
+    stl_le_p(&cfg.max_files, s->max_files);
+    stl_le_p(&cfg.max_sessions, s->max_sessions);
+    stl_le_p(&cfg.max_data_len, s->max_data_len);
+    stl_le_p(&cfg.max_key_len, s->limits.max_key_len);
+    stl_le_p(&cfg.max_mac_key_len, s->limits.max_mac_key_len);
+    memcpy(config, &cfg, sizeof(cfg));
+}
+
+static uint64_t virtio_cryptodev_get_features(VirtIODevice *vdev,
+                                              uint64_t features, Error **errp)
+{
+    VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
+    uint64_t offered = s->host_features;
+
+    if (!s->engine_has_aead) {
+        virtio_clear_feature(&offered, VIRTIO_CRYPTODEV_F_AEAD);
+    }
+    return features | offered;
+}
+
+static void virtio_cryptodev_reset(VirtIODevice *vdev)
+{
+    virtio_cryptodev_quiesce(VIRTIO_CRYPTODEV(vdev));
+}
+
+static bool virtio_cryptodev_check_props(VirtIOCryptodev *s, Error **errp)
+{
+    if (s->num_queues < 1 || s->num_queues > VIRTIO_CRYPTODEV_MAX_QUEUES) {
+        error_setg(errp, "num-queues must be between 1 and %d",
+                   VIRTIO_CRYPTODEV_MAX_QUEUES);
+        return false;
+    }
+    if (s->max_files < 1 || s->max_files > VIRTIO_CRYPTODEV_MAX_FILES_LIMIT) {
+        error_setg(errp, "max-files must be between 1 and %d",
+                   VIRTIO_CRYPTODEV_MAX_FILES_LIMIT);
+        return false;
+    }
+    if (s->max_sessions < 1 ||
+        s->max_sessions > VIRTIO_CRYPTODEV_MAX_SESSIONS_LIMIT) {
+        error_setg(errp, "max-sessions must be between 1 and %d",
+                   VIRTIO_CRYPTODEV_MAX_SESSIONS_LIMIT);
+        return false;
+    }
+    if (s->max_data_len < 1 ||
+        s->max_data_len > VIRTIO_CRYPTODEV_MAX_DATA_LEN_LIMIT) {
+        error_setg(errp, "max-data-len must be between 1 and %lld",
+                   (long long)VIRTIO_CRYPTODEV_MAX_DATA_LEN_LIMIT);
+        return false;
+    }
+    return true;
+}
+
+/* engine=auto|builtin|host: pick one and say why. */
+static bool virtio_cryptodev_pick_engine(VirtIOCryptodev *s, Error **errp)
+{
+    const char *want = s->engine_name ? s->engine_name : "auto";
+    const char *path = s->crypto_dev;
+    g_autofree char *why = NULL;
+    int fd;
+
+    if (!strcmp(want, "builtin")) {
+        s->engine = &virtio_cryptodev_builtin_engine;
+        s->engine_has_aead = virtio_cryptodev_builtin_has_aead();
+        why = g_strdup("engine=builtin");
+    } else if (!strcmp(want, "host") || !strcmp(want, "auto")) {
+        fd = vcd_host_open(path);
+        if (fd >= 0) {
+            s->engine = &virtio_cryptodev_host_engine;
+            s->engine_has_aead = vcd_host_has_gcm(fd);
+            vcd_host_close(fd);
+            why = g_strdup_printf("engine=%s and %s opens", want, path);
+        } else if (!strcmp(want, "host")) {
+            error_setg_errno(errp, -fd, "engine=host cannot open %s", path);
+            return false;
+        } else {
+            s->engine = &virtio_cryptodev_builtin_engine;
+            s->engine_has_aead = virtio_cryptodev_builtin_has_aead();
+            why = g_strdup_printf("engine=auto and %s: %s", path,
+                                  strerror(-fd));
+        }
+    } else {
+        error_setg(errp, "engine must be auto, builtin or host, not '%s'",
+                   want);
+        return false;
+    }
+    info_report("virtio-cryptodev: %s engine (%s), AES-GCM %s",
+                s->engine->name, why,
+                s->engine_has_aead ? "offered" : "not offered");
+    return true;
+}
+
+static void virtio_cryptodev_realize(DeviceState *dev, Error **errp)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(dev);
+    VirtIOCryptodev *s = VIRTIO_CRYPTODEV(dev);
+    uint32_t i;
+
+    if (!s->crypto_dev) {
+        s->crypto_dev = g_strdup(VIRTIO_CRYPTODEV_DEFAULT_CRYPTO_DEV);
+    }
+    if (!virtio_cryptodev_check_props(s, errp) ||
+        !virtio_cryptodev_pick_engine(s, errp)) {
+        return;
+    }
+
+    error_setg(&s->migration_blocker,
+               "virtio-cryptodev cannot migrate: its sessions live on this "
+               "host (keys, hash states, open host /dev/crypto files)");
+    if (migrate_add_blocker(&s->migration_blocker, errp) < 0) {
+        return;
+    }
+
+    s->limits.max_data_len = s->max_data_len;
+    s->limits.max_key_len = VIRTIO_CRYPTODEV_MAX_KEY_LEN;
+    s->limits.max_mac_key_len = VIRTIO_CRYPTODEV_MAX_MAC_KEY_LEN;
+    s->files = g_hash_table_new(g_int64_hash, g_int64_equal);
+    s->kick_bh = virtio_bh_new_guarded(dev, virtio_cryptodev_kick, s);
+
+    virtio_init(vdev, VIRTIO_ID_CRYPTODEV,
+                sizeof(struct virtio_cryptodev_config));
+    s->vqs = g_new0(VirtQueue *, s->num_queues);
+    for (i = 0; i < s->num_queues; i++) {
+        s->vqs[i] = virtio_add_queue(vdev, VIRTIO_CRYPTODEV_QUEUE_SIZE,
+                                     virtio_cryptodev_handle_output);
+    }
+}
+
+static void virtio_cryptodev_unrealize(DeviceState *dev)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(dev);
+    VirtIOCryptodev *s = VIRTIO_CRYPTODEV(dev);
+    uint32_t i;
+
+    virtio_cryptodev_quiesce(s);
+    qemu_bh_delete(s->kick_bh);
+    for (i = 0; i < s->num_queues; i++) {
+        virtio_delete_queue(s->vqs[i]);
+    }
+    g_free(s->vqs);
+    g_hash_table_destroy(s->files);
+    migrate_del_blocker(&s->migration_blocker);
+    virtio_cleanup(vdev);
+}
+
+static const VMStateDescription vmstate_virtio_cryptodev = {
+    .name = "virtio-cryptodev",
+    .unmigratable = 1,
+    .minimum_version_id = 1,
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_VIRTIO_DEVICE,
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const Property virtio_cryptodev_properties[] = {
+    DEFINE_PROP_STRING("engine", VirtIOCryptodev, engine_name),
+    DEFINE_PROP_STRING("crypto-dev", VirtIOCryptodev, crypto_dev),
+    DEFINE_PROP_UINT32("num-queues", VirtIOCryptodev, num_queues,
+                       VIRTIO_CRYPTODEV_DEFAULT_QUEUES),
+    DEFINE_PROP_UINT32("max-files", VirtIOCryptodev, max_files,
+                       VIRTIO_CRYPTODEV_DEFAULT_MAX_FILES),
+    DEFINE_PROP_UINT32("max-sessions", VirtIOCryptodev, max_sessions,
+                       VIRTIO_CRYPTODEV_DEFAULT_MAX_SESSIONS),
+    DEFINE_PROP_UINT32("max-data-len", VirtIOCryptodev, max_data_len,
+                       VIRTIO_CRYPTODEV_DEFAULT_MAX_DATA_LEN),
+    DEFINE_PROP_BIT64("aead", VirtIOCryptodev, host_features,
+                      VIRTIO_CRYPTODEV_F_AEAD, true),
+};
+
+static void virtio_cryptodev_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);
+
+    dc->vmsd = &vmstate_virtio_cryptodev;
+    device_class_set_props(dc, virtio_cryptodev_properties);
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+    vdc->realize = virtio_cryptodev_realize;
+    vdc->unrealize = virtio_cryptodev_unrealize;
+    vdc->get_config = virtio_cryptodev_get_config;
+    vdc->get_features = virtio_cryptodev_get_features;
+    vdc->reset = virtio_cryptodev_reset;
+}
+
+static const TypeInfo virtio_cryptodev_info = {
+    .name = TYPE_VIRTIO_CRYPTODEV,
+    .parent = TYPE_VIRTIO_DEVICE,
+    .instance_size = sizeof(VirtIOCryptodev),
+    .class_init = virtio_cryptodev_class_init,
+};
+
+static void virtio_cryptodev_register_types(void)
+{
+    type_register_static(&virtio_cryptodev_info);
+}
+
+type_init(virtio_cryptodev_register_types)

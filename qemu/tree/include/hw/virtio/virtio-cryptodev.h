@@ -1,0 +1,139 @@
+/*
+ * virtio-cryptodev: cryptodev-linux sessions run by the host for a guest
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The request format is include/standard-headers/linux/virtio_cryptodev.h,
+ * specified in the project's docs/virtio-cryptodev.md.
+ */
+
+#ifndef HW_VIRTIO_CRYPTODEV_H
+#define HW_VIRTIO_CRYPTODEV_H
+
+#include "hw/virtio/virtio.h"
+#include "qemu/thread.h"
+#include "qemu/units.h"
+#include "qom/object.h"
+#include "standard-headers/linux/virtio_cryptodev.h"
+#include "hw/virtio/virtio-cryptodev-host-core.h"
+
+#define TYPE_VIRTIO_CRYPTODEV "virtio-cryptodev-device"
+OBJECT_DECLARE_SIMPLE_TYPE(VirtIOCryptodev, VIRTIO_CRYPTODEV)
+
+/* Limits on the properties, and their defaults. */
+#define VIRTIO_CRYPTODEV_MAX_QUEUES             8
+#define VIRTIO_CRYPTODEV_DEFAULT_QUEUES         2
+#define VIRTIO_CRYPTODEV_MAX_FILES_LIMIT        65536
+#define VIRTIO_CRYPTODEV_DEFAULT_MAX_FILES      256
+#define VIRTIO_CRYPTODEV_MAX_SESSIONS_LIMIT     65536
+#define VIRTIO_CRYPTODEV_DEFAULT_MAX_SESSIONS   64
+#define VIRTIO_CRYPTODEV_MAX_DATA_LEN_LIMIT     (16 * MiB)
+#define VIRTIO_CRYPTODEV_DEFAULT_MAX_DATA_LEN   (1 * MiB)
+#define VIRTIO_CRYPTODEV_DEFAULT_CRYPTO_DEV     "/dev/crypto"
+
+/* Fixed by the device. */
+#define VIRTIO_CRYPTODEV_QUEUE_SIZE             128
+#define VIRTIO_CRYPTODEV_MAX_KEY_LEN            64   /* cipher keys */
+#define VIRTIO_CRYPTODEV_MAX_MAC_KEY_LEN        512  /* HMAC keys */
+
+/*
+ * Requests of the builtin engine with at most this much data run right
+ * away in the main loop; bigger ones, and every request of the host
+ * engine, go to the thread pool.
+ */
+#define VIRTIO_CRYPTODEV_INLINE_LEN             4096
+
+/*
+ * Bounce-buffer bytes that requests in flight may hold at once.  A
+ * request over the budget waits in its virtqueue until earlier ones
+ * complete; one request alone is always admitted.
+ */
+#define VIRTIO_CRYPTODEV_INFLIGHT_BUDGET        (64 * MiB)
+
+typedef struct VirtIOCryptodevFile VirtIOCryptodevFile;
+typedef struct VirtIOCryptodevSession VirtIOCryptodevSession;
+
+/*
+ * A device-side "file": the guest driver opens one per open() of its
+ * character device.  Only the main loop touches refcnt, closed and
+ * sessions; requests in flight hold references.
+ */
+struct VirtIOCryptodevFile {
+    VirtIOCryptodev *dev;
+    uint64_t handle;
+    unsigned refcnt;
+    bool closed;                /* CLOSE_FILE or reset happened */
+    GHashTable *sessions;       /* session id -> VirtIOCryptodevSession */
+    unsigned sessions_reserved; /* sessions plus creations in flight */
+    int host_fd;                /* host engine: private, never shown */
+};
+
+/*
+ * A session inside a file.  The engine state behind @opaque is used by
+ * one request at a time (@lock), from whichever thread runs it.
+ */
+struct VirtIOCryptodevSession {
+    VirtIOCryptodevFile *file;  /* holds a reference */
+    uint32_t id;                /* 0 until the session is in the table */
+    unsigned refcnt;
+    VcdSessionShape shape;
+    QemuMutex lock;
+    void *opaque;               /* engine state */
+};
+
+/*
+ * An engine.  file_* and session_destroy run in the main loop;
+ * session_create, crypt and aead may run on a worker thread, without the
+ * BQL, with @lock held for crypt and aead.  They return
+ * VIRTIO_CRYPTODEV_S_* statuses.
+ */
+typedef struct VirtIOCryptodevEngine {
+    const char *name;
+    uint32_t config_id;         /* VIRTIO_CRYPTODEV_ENGINE_* */
+    bool may_block;             /* every request goes to the thread pool */
+    uint32_t (*file_open)(VirtIOCryptodevFile *file);
+    void (*file_close)(VirtIOCryptodevFile *file);
+    uint32_t (*session_create)(VirtIOCryptodevSession *sess,
+                               const uint8_t *key, const uint8_t *mac_key,
+                               struct virtio_cryptodev_session_info *info);
+    void (*session_destroy)(VirtIOCryptodevSession *sess);
+    uint32_t (*crypt)(VirtIOCryptodevSession *sess, const VcdCryptPara *p,
+                      const VcdCryptBufs *b);
+    uint32_t (*aead)(VirtIOCryptodevSession *sess, const VcdAeadPara *p,
+                     const VcdAeadBufs *b);
+} VirtIOCryptodevEngine;
+
+extern const VirtIOCryptodevEngine virtio_cryptodev_builtin_engine;
+extern const VirtIOCryptodevEngine virtio_cryptodev_host_engine;
+
+/* Whether the builtin engine can do AES-GCM in this build. */
+bool virtio_cryptodev_builtin_has_aead(void);
+
+struct VirtIOCryptodev {
+    VirtIODevice parent_obj;
+
+    /* properties */
+    char *engine_name;          /* auto, builtin or host */
+    char *crypto_dev;
+    uint32_t num_queues;
+    uint32_t max_files;
+    uint32_t max_sessions;
+    uint32_t max_data_len;
+    uint64_t host_features;
+
+    const VirtIOCryptodevEngine *engine;
+    bool engine_has_aead;
+    VcdLimits limits;
+    VirtQueue **vqs;
+    GHashTable *files;          /* handle -> VirtIOCryptodevFile */
+    uint64_t file_serial;       /* never reused in the device's life */
+
+    unsigned inflight;          /* requests on the thread pool */
+    uint64_t inflight_bytes;    /* their bounce buffers */
+    bool throttled;             /* a request waits for the budget */
+    bool quiescing;             /* reset or unplug: take no requests */
+    QEMUBH *kick_bh;            /* re-runs the queues after throttling */
+    Error *migration_blocker;
+};
+
+#endif /* HW_VIRTIO_CRYPTODEV_H */
