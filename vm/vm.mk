@@ -38,6 +38,8 @@
 #            -- 'modprobe virtio_cryptodev && /opt/tests/foo.sh'
 #
 # The versions (guest kernel, QEMU) are pinned in vm/lab.conf only.
+# Note: this fragment turns on .SECONDEXPANSION (for the guest inputs), so a
+# literal $$ in the prerequisites of a later fragment is expanded twice.
 
 include $(TOP)/vm/lab.conf
 
