@@ -39,7 +39,7 @@ CDT_GUEST_SCRIPTS := $(CDT_SRC)/cryptodev-guest-check.sh \
 
 CDT_QEMU_DEVICE ?= virtio-cryptodev-pci
 # Bounded for TCG: about a minute of stress on two vCPUs.
-CDT_STRESS_ARGS ?= -p 2 -t 3 -n 120 -k 5 -c 600
+CDT_STRESS_ARGS ?= -p 2 -t 4 -n 400 -k 8 -c 1500
 CDT_SPEED_ARGS ?=
 CDT_CHECK_TIMEOUT := 900
 CDT_BENCH_TIMEOUT := 1800
