@@ -451,8 +451,8 @@ static void virtio_cryptodev_respond(VirtIOCryptodevReq *req)
 
     trace_virtio_cryptodev_complete(s, req->opcode, req->status,
                                     ok ? req->written : 0);
-    if (s->quiescing) {
-        /* the device is being reset: the guest gave this request up */
+    if (s->quiescing || req->vq == s->resetting_vq) {
+        /* the device or queue is being reset: the guest gave this up */
         virtqueue_detach_element(req->vq, &req->elem, 0);
         return;
     }
@@ -579,6 +579,9 @@ static bool virtio_cryptodev_handle_request(VirtIOCryptodev *s,
         return false;
     }
 
+    /* virtqueue_pop() initialized only the element */
+    memset((uint8_t *)req + sizeof(req->elem), 0,
+           sizeof(*req) - sizeof(req->elem));
     iov_to_buf(req->elem.out_sg, req->elem.out_num, 0, &hdr, sizeof(hdr));
     req->dev = s;
     req->vq = vq;
@@ -630,7 +633,7 @@ static void virtio_cryptodev_handle_output(VirtIODevice *vdev, VirtQueue *vq)
     VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
     VirtIOCryptodevReq *req;
 
-    while (!s->quiescing && !s->throttled) {
+    while (!s->quiescing && !s->throttled && vq != s->resetting_vq) {
         req = virtqueue_pop(vq, sizeof(VirtIOCryptodevReq));
         if (!req) {
             break;
@@ -660,6 +663,24 @@ static void virtio_cryptodev_quiesce(VirtIOCryptodev *s)
     virtio_cryptodev_close_all_files(s);
     s->throttled = false;
     s->quiescing = false;
+}
+
+/*
+ * VIRTIO_F_RING_RESET: requests of the queue still in flight must not
+ * complete into the ring after it was reset.  Waiting for all in-flight
+ * requests is simpler than tracking them per queue and just as correct.
+ */
+static void virtio_cryptodev_queue_reset(VirtIODevice *vdev,
+                                         uint32_t queue_index)
+{
+    VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
+
+    if (queue_index >= s->num_queues) {
+        return;
+    }
+    s->resetting_vq = s->vqs[queue_index];
+    AIO_WAIT_WHILE_UNLOCKED(NULL, s->inflight > 0);
+    s->resetting_vq = NULL;
 }
 
 /* ---- virtio device ---- */
@@ -815,9 +836,9 @@ static void virtio_cryptodev_unrealize(DeviceState *dev)
     virtio_cleanup(vdev);
 }
 
+/* Migration is refused by the blocker added in realize, which says why. */
 static const VMStateDescription vmstate_virtio_cryptodev = {
     .name = "virtio-cryptodev",
-    .unmigratable = 1,
     .minimum_version_id = 1,
     .version_id = 1,
     .fields = (const VMStateField[]) {
@@ -854,6 +875,7 @@ static void virtio_cryptodev_class_init(ObjectClass *klass, void *data)
     vdc->get_config = virtio_cryptodev_get_config;
     vdc->get_features = virtio_cryptodev_get_features;
     vdc->reset = virtio_cryptodev_reset;
+    vdc->queue_reset = virtio_cryptodev_queue_reset;
 }
 
 static const TypeInfo virtio_cryptodev_info = {

@@ -132,6 +132,7 @@ struct VirtIOCryptodev {
     uint64_t inflight_bytes;    /* their bounce buffers */
     bool throttled;             /* a request waits for the budget */
     bool quiescing;             /* reset or unplug: take no requests */
+    VirtQueue *resetting_vq;    /* VIRTIO_F_RING_RESET of this queue */
     QEMUBH *kick_bh;            /* re-runs the queues after throttling */
     Error *migration_blocker;
 };
