@@ -15,18 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifdef __has_include
-#if __has_include("standard-headers/linux/virtio_cryptodev.h")
-#define VCD_IN_QEMU_TREE 1
-#endif
-#endif
-
-#ifdef VCD_IN_QEMU_TREE
-#include "standard-headers/linux/virtio_cryptodev.h"
-#include "standard-headers/linux/cryptodev.h"
-#else
+/* A standalone build (a test program) finds the shared headers as-is. */
+#ifdef VIRTIO_CRYPTODEV_STANDALONE
 #include "virtio_cryptodev.h"
 #include "crypto/cryptodev.h"
+#else
+#include "standard-headers/linux/virtio_cryptodev.h"
+#include "standard-headers/linux/cryptodev.h"
 #endif
 
 #include "hw/virtio/virtio-cryptodev-host-core.h"

@@ -90,8 +90,10 @@ static void virtio_cryptodev_session_unref(VirtIOCryptodevSession *sess)
     virtio_cryptodev_file_unref(file);
 }
 
-/* Nonzero, and distinct from every handle this device gave before: a
- * serial number in the high bits, random bits below it. */
+/*
+ * Nonzero, and distinct from every handle this device gave before: a
+ * serial number in the high bits, random bits below it.
+ */
 static uint64_t virtio_cryptodev_new_file_handle(VirtIOCryptodev *s)
 {
     uint32_t rnd;
@@ -152,8 +154,10 @@ static uint32_t virtio_cryptodev_open_file(VirtIOCryptodev *s,
     return VIRTIO_CRYPTODEV_S_OK;
 }
 
-/* Drop the file's handle and sessions; requests holding references
- * finish first. */
+/*
+ * Drop the file's handle and sessions; requests holding references
+ * finish first.
+ */
 static void virtio_cryptodev_close_file(VirtIOCryptodev *s,
                                         VirtIOCryptodevFile *file)
 {

@@ -526,8 +526,10 @@ static void test_bad_requests(void)
     vcd_stop(t);
 }
 
-/* A chain too short for a header breaks the device until it is reset,
- * and a reset forgets every file. */
+/*
+ * A chain too short for a header breaks the device until it is reset,
+ * and a reset forgets every file.
+ */
 static void test_protocol_error_and_reset(void)
 {
     VcdTest *t = vcd_start("engine=builtin");

@@ -8,11 +8,12 @@
  * (virtio_cryptodev.h and the cryptodev-linux ABI), so the same code that
  * runs inside QEMU can be compiled into a standalone test program and
  * pointed at any /dev/crypto.  Inside QEMU the shared headers live in
- * include/standard-headers/linux/; elsewhere the core finds them as
- * "virtio_cryptodev.h" and "crypto/cryptodev.h" on the include path
- * (__has_include picks).  A standalone build needs
+ * include/standard-headers/linux/; a standalone build defines
+ * VIRTIO_CRYPTODEV_STANDALONE and finds them as "virtio_cryptodev.h" and
+ * "crypto/cryptodev.h" on its include path:
  *
- *   cc -I<repo>/include -I<repo>/qemu/tree/include \
+ *   cc -DVIRTIO_CRYPTODEV_STANDALONE -I<repo>/include \
+ *      -I<repo>/qemu/tree/include \
  *      -c <repo>/qemu/tree/hw/virtio/virtio-cryptodev-host-core.c
  *
  * It holds three things:
@@ -157,18 +158,24 @@ typedef struct VcdAeadPara {
     uint32_t dst_len;
 } VcdAeadPara;
 
-/* Check OP_CRYPT's lengths and flags against the session: S_OK, S_INVAL
- * or S_TOOBIG. */
+/*
+ * Check OP_CRYPT's lengths and flags against the session: S_OK, S_INVAL
+ * or S_TOOBIG.
+ */
 uint32_t vcd_check_crypt(const VcdLimits *lim, const VcdSessionShape *shape,
                          const VcdCryptPara *p);
 
-/* Check OP_AEAD's lengths and flags against the session: S_OK, S_INVAL or
- * S_TOOBIG. */
+/*
+ * Check OP_AEAD's lengths and flags against the session: S_OK, S_INVAL or
+ * S_TOOBIG.
+ */
 uint32_t vcd_check_aead(const VcdLimits *lim, const VcdSessionShape *shape,
                         const VcdAeadPara *p);
 
-/* Bytes of input after the request header that the op reads, and bytes of
- * output after the response that it writes (64-bit sums). */
+/*
+ * Bytes of input after the request header that the op reads, and bytes of
+ * output after the response that it writes (64-bit sums).
+ */
 uint64_t vcd_crypt_in_len(const VcdCryptPara *p);
 uint64_t vcd_crypt_out_len(const VcdCryptPara *p);
 uint64_t vcd_aead_in_len(const VcdAeadPara *p);
@@ -183,8 +190,10 @@ void vcd_chain_iv(const VcdSessionShape *shape, uint32_t direction,
                   uint8_t *iv, const uint8_t *src, const uint8_t *dst,
                   size_t len);
 
-/* Fill @info for a session: sizes and names, driver names as given
- * (truncated to fit, always NUL-terminated). */
+/*
+ * Fill @info for a session: sizes and names, driver names as given
+ * (truncated to fit, always NUL-terminated).
+ */
 void vcd_fill_session_info(const VcdSessionShape *shape,
                            const char *cipher_driver,
                            const char *hash_driver,
@@ -259,8 +268,10 @@ void vcd_host_session_destroy(int fd, VcdHostSession *hs);
 uint32_t vcd_host_crypt(int fd, VcdHostSession *hs, const VcdCryptPara *p,
                         const VcdCryptBufs *b);
 
-/* Run one OP_AEAD whose parameters passed vcd_check_aead()
- * (CIOCAUTHCRYPT). */
+/*
+ * Run one OP_AEAD whose parameters passed vcd_check_aead()
+ * (CIOCAUTHCRYPT).
+ */
 uint32_t vcd_host_aead(int fd, VcdHostSession *hs, const VcdAeadPara *p,
                        const VcdAeadBufs *b);
 
