@@ -11,6 +11,12 @@ CHAT_BUILD := $(BUILD)/chat
 CHAT_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) -I$(TOP)/chat/common
 CHAT_OBJ = $(patsubst $(TOP)/chat/%.c,$(CHAT_BUILD)/%.o,$(1))
 
+# The encrypted transport (secure/): the library's path is spelled out
+# here because secure/secure.mk is read after this fragment; its libcrypto
+# flags are used in recipes only, where they are known.
+CHAT_SECURE_LIB := $(BUILD)/secure/libsecure.a
+CHAT_SECURE_CFLAGS = -I$(TOP)/secure $(SECURE_CRYPTO_CFLAGS)
+
 CHAT_COMMON_SRCS := $(wildcard $(TOP)/chat/common/*.c)
 CHAT_COMMON_LIB := $(CHAT_BUILD)/libchatcommon.a
 
@@ -40,15 +46,18 @@ $(CHAT_SERVER_LIB): $(call CHAT_OBJ,$(CHAT_SERVER_SRCS))
 	rm -f $@ && ar rcs $@ $^
 
 $(BIN)/cchatd: $(CHAT_BUILD)/server/main.o $(CHAT_SERVER_LIB) \
-		$(CHAT_COMMON_LIB)
+		$(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(SECURE_CRYPTO_LIBS)
+
+# Only the transports see the library's header.
+$(CHAT_BUILD)/server/transport_secure.o: CHAT_CFLAGS += $(CHAT_SECURE_CFLAGS)
 
 # Server unit tests link the server's objects; common tests need only
 # the common library.
 $(CHAT_UNIT_DIR)/test_server_%: $(CHAT_UNIT_DIR)/test_server_%.o \
-		$(CHAT_SERVER_LIB) $(CHAT_COMMON_LIB)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka
+		$(CHAT_SERVER_LIB) $(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(SECURE_CRYPTO_LIBS)
 
 # The server tests include the server's own headers.
 $(CHAT_UNIT_DIR)/test_server_%.o: CHAT_CFLAGS += -I$(TOP)/chat/server

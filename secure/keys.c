@@ -86,7 +86,7 @@ static enum sc_status check_keyfile_stat(const char *path,
 	if (sb->st_size != SC_KEY_LEN)
 		return sc_fail(err, SC_ERR_KEYFILE,
 			       "key file %s: %lld bytes, must be exactly %d "
-			       "(make one with cchat-keygen)", path,
+			       "(make one with cchat keygen)", path,
 			       (long long)sb->st_size, SC_KEY_LEN);
 	return SC_OK;
 }
@@ -187,6 +187,86 @@ enum sc_status sc_key_from_passphrase(const char *passphrase, enum sc_role role,
 	}
 	key->derived = true;
 	return SC_OK;
+}
+
+/* Regular, private, and not longer than a passphrase with its newline. */
+static enum sc_status check_passfile_stat(const char *path,
+					  const struct stat *sb,
+					  struct sc_error *err)
+{
+	if (!S_ISREG(sb->st_mode))
+		return sc_fail(err, SC_ERR_KEYFILE,
+			       "passphrase file %s: not a regular file", path);
+	if (sb->st_mode & KEYFILE_FORBIDDEN_MODE)
+		return sc_fail(err, SC_ERR_KEYFILE,
+			       "passphrase file %s: group or others have "
+			       "access (mode %04o); run: chmod 600 %s", path,
+			       (unsigned)(sb->st_mode & 07777), path);
+	if (sb->st_size > SC_PASSPHRASE_MAX + 2)
+		return sc_fail(err, SC_ERR_KEYFILE,
+			       "passphrase file %s: longer than %d bytes",
+			       path, SC_PASSPHRASE_MAX);
+	return SC_OK;
+}
+
+/* The file's bytes less one line end; no NUL and no other line end. */
+static enum sc_status passphrase_from_bytes(const char *path, char *buf,
+					    size_t n, struct sc_error *err)
+{
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	if (n == 0)
+		return sc_fail(err, SC_ERR_KEYFILE,
+			       "passphrase file %s: empty", path);
+	if (strlen(buf) != n || strpbrk(buf, "\r\n"))
+		return sc_fail(err, SC_ERR_KEYFILE,
+			       "passphrase file %s: more than one line, or a "
+			       "NUL byte", path);
+	return SC_OK;
+}
+
+enum sc_status sc_key_load_passphrase_file(const char *path, enum sc_role role,
+					   struct sc_key *key,
+					   struct sc_error *err)
+{
+	char buf[SC_PASSPHRASE_MAX + 3];
+	struct stat sb;
+	enum sc_status st;
+	ssize_t n;
+	int fd, e;
+
+	memset(key, 0, sizeof(*key));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sc_fail(err, SC_ERR_KEYFILE, "passphrase file %s: %s",
+			       path, strerror(errno));
+	if (fstat(fd, &sb) != 0) {
+		e = errno;
+		close(fd);
+		return sc_fail(err, SC_ERR_KEYFILE, "passphrase file %s: %s",
+			       path, strerror(e));
+	}
+	st = check_passfile_stat(path, &sb, err);
+	if (st != SC_OK) {
+		close(fd);
+		return st;
+	}
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (n < 0)
+		return sc_fail(err, SC_ERR_KEYFILE, "passphrase file %s: %s",
+			       path, strerror(e));
+	st = passphrase_from_bytes(path, buf, (size_t)n, err);
+	if (st == SC_OK)
+		st = sc_key_from_passphrase(buf, role, key, err);
+	sc_wipe(buf, sizeof(buf));
+	return st;
 }
 
 void sc_key_wipe(struct sc_key *key)

@@ -164,6 +164,14 @@ enum sc_status sc_key_load_file(const char *path, struct sc_key *key,
 enum sc_status sc_key_from_passphrase(const char *passphrase, enum sc_role role,
 				      struct sc_key *key, struct sc_error *err);
 
+/* A passphrase kept in a file: its bytes without one trailing line end
+ * (LF or CR LF), 1 to SC_PASSPHRASE_MAX bytes, no NUL or other line
+ * end; the file must be regular and private like a key file.  Then as
+ * sc_key_from_passphrase. */
+enum sc_status sc_key_load_passphrase_file(const char *path, enum sc_role role,
+					   struct sc_key *key,
+					   struct sc_error *err);
+
 /* The passphrase KDF itself: scrypt with the parameters above. */
 enum sc_status sc_passphrase_kdf(const char *passphrase,
 				 const uint8_t salt[SC_SALT_LEN],

@@ -1,7 +1,6 @@
 # The encrypted transport: libsecure, its tools and its tests.
 #
 #   make $(BUILD)/secure/libsecure.a   the library (API: secure/secure.h)
-#   make $(BIN)/cchat-keygen           writes a 32-byte key file, mode 0600
 #   make $(BIN)/secure-interop         a peer over TCP, for provider interop
 #   make $(BIN)/secure-bench           provider speed: handshakes, records
 #   make check-secure                  unit tests and the socket interop test
@@ -30,7 +29,8 @@ endif
 SECURE_LIB_SRCS := $(wildcard $(TOP)/secure/*.c)
 SECURE_LIB_OBJS := $(patsubst $(TOP)/secure/%.c,$(SECURE_BUILD)/%.o,\
 	$(SECURE_LIB_SRCS))
-SECURE_TOOLS := $(BIN)/cchat-keygen $(BIN)/secure-interop $(BIN)/secure-bench
+# Keys are made by `cchat keygen FILE` (chat/client/main.c).
+SECURE_TOOLS := $(BIN)/secure-interop $(BIN)/secure-bench
 SECURE_UNIT_DIR := $(SECURE_BUILD)/tests
 SECURE_UNIT_TESTS := $(patsubst $(TOP)/secure/tests/%.c,$(SECURE_UNIT_DIR)/%,\
 	$(wildcard $(TOP)/secure/tests/test_*.c))

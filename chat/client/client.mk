@@ -1,6 +1,7 @@
 # The cchat client, included by chat/chat.mk.
 #
-#   make $(BIN)/cchat     the terminal client
+#   make $(BIN)/cchat          the terminal client (also `cchat keygen`)
+#   make $(CHAT_GUEST_CCHAT)   the same, linked statically for the guest
 #
 # Everything but main.c goes into a library that the unit tests link.
 
@@ -18,9 +19,13 @@ $(CHAT_CLIENT_LIB): $(call CHAT_OBJ,$(CHAT_CLIENT_SRCS))
 	rm -f $@ && ar rcs $@ $^
 
 $(BIN)/cchat: $(CHAT_BUILD)/client/main.o $(CHAT_CLIENT_LIB) \
-		$(CHAT_COMMON_LIB)
+		$(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(CHAT_READLINE_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(CHAT_READLINE_LIBS) $(SECURE_CRYPTO_LIBS)
+
+# main.c makes keys; transport_secure.c is the encrypted layer.
+$(CHAT_BUILD)/client/main.o $(CHAT_BUILD)/client/transport_secure.o: \
+	CHAT_CFLAGS += $(CHAT_SECURE_CFLAGS)
 
 $(CHAT_UNIT_DIR)/test_client_%: $(CHAT_UNIT_DIR)/test_client_%.o \
 		$(CHAT_CLIENT_LIB) $(CHAT_COMMON_LIB)

@@ -1,8 +1,11 @@
 /* cchat: a terminal IRC client.
  *
  *   cchat [-p PORT] [-n NICK] [-c CHANNEL] HOST
+ *   cchat --secure (--key FILE | --passphrase-file FILE) [...] HOST
+ *   cchat keygen FILE
  *
- * One connection, one poll loop over the server socket and stdin.
+ * One connection, one poll loop over the server socket and stdin.  With
+ * --secure the socket carries the encrypted protocol (transport_secure.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "secure.h"
+
 #include "command.h"
 #include "irc.h"
 #include "session.h"
@@ -23,9 +28,14 @@
 #include "ui.h"
 
 #define DEFAULT_PORT "6667"
+/* The encrypted port cchatd's documentation suggests. */
+#define DEFAULT_SECURE_PORT "6697"
 #define DEFAULT_CHANNEL "#lobby"
 #define DEFAULT_NICK "cchat"
 #define CONNECT_TIMEOUT_MS 10000
+/* The encrypted handshake must be over within this time: a plain IRC
+ * server may say nothing at all to a client hello. */
+#define HANDSHAKE_TIMEOUT_MS 10000
 /* The server must welcome us within this time. */
 #define REGISTER_TIMEOUT_MS 30000
 /* After QUIT, how long to wait for the server to close. */
@@ -44,6 +54,8 @@ struct client {
 	struct session s;
 	const char *host;
 	const char *port;
+	bool secure;
+	bool secure_announced;	/* "encrypted session established" shown */
 	bool input_started;
 	bool input_ended;
 	char prompt[IRC_CHANNEL_MAX + 8];
@@ -72,19 +84,29 @@ static void die_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: cchat [-p PORT] [-n NICK] [-c CHANNEL] HOST\n");
+	fprintf(stderr, "\nusage: cchat [-p PORT] [-n NICK] [-c CHANNEL] "
+		"[--secure (--key FILE | --passphrase-file FILE)\n"
+		"             [--crypto-dev PATH]] HOST\n"
+		"       cchat keygen FILE\n");
 	exit(EXIT_USAGE);
 }
 
 static void usage(void)
 {
-	printf("usage: cchat [-p PORT] [-n NICK] [-c CHANNEL] HOST\n"
-	       "  -p, --port PORT        server port (default %s)\n"
+	printf("usage: cchat [options] HOST\n"
+	       "       cchat keygen FILE\n"
+	       "  -p, --port PORT        server port (default %s; %s with --secure)\n"
 	       "  -n, --nick NICK        nick (default: your login name)\n"
 	       "  -c, --channel CHANNEL  channel to join (default %s, \"\" for none)\n"
+	       "  -s, --secure           encrypted mode (the server's --secure-port)\n"
+	       "      --key FILE         pre-shared key file (from cchat keygen)\n"
+	       "      --passphrase-file FILE  or a passphrase, first line of FILE\n"
+	       "      --crypto-dev PATH  cryptodev device (default /dev/crypto, else\n"
+	       "                         software with a notice; given: it or nothing)\n"
 	       "  -h, --help             this text\n"
+	       "keygen FILE writes a new random %d-byte key, mode 0600.\n"
 	       "Type /help once connected for the commands.\n",
-	       DEFAULT_PORT, DEFAULT_CHANNEL);
+	       DEFAULT_PORT, DEFAULT_SECURE_PORT, DEFAULT_CHANNEL, SC_KEY_LEN);
 }
 
 /* The connection is gone or unusable: restore the terminal and exit. */
@@ -108,17 +130,31 @@ static void finish(int code, const char *fmt, ...)
 	exit(code);
 }
 
+/* The connection failed: the encrypted layer's verdict verbatim, or
+ * the system's error. */
+static void connection_failed(int err) __attribute__((noreturn));
+
+static void connection_failed(int err)
+{
+	if (err == TRANSPORT_FAILED)
+		finish(EXIT_LOST, "%s port %s: %s", cl.host, cl.port,
+		       transport_error(&cl.t));
+	finish(EXIT_LOST, "lost the connection to %s: %s", cl.host,
+	       strerror(err));
+}
+
 static void flush_out(void)
 {
 	ssize_t n;
 
+	if (transport_flush(&cl.t) < 0)
+		connection_failed(errno);
 	while (cl.out_len) {
 		n = transport_send(&cl.t, cl.out, cl.out_len);
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n < 0)
-			finish(EXIT_LOST, "lost the connection to %s: %s",
-			       cl.host, strerror(errno));
+			connection_failed(errno);
 		memmove(cl.out, cl.out + n, cl.out_len - (size_t)n);
 		cl.out_len -= (size_t)n;
 	}
@@ -195,6 +231,8 @@ static void after_server_line(void)
 
 static void server_closed(ssize_t n)
 {
+	if (n < 0 && errno == TRANSPORT_FAILED)
+		connection_failed(errno);
 	if (cl.s.state == SESSION_QUITTING)
 		finish(0, NULL);
 	if (n == 0)
@@ -224,6 +262,19 @@ static void read_server(void)
 			after_server_line();
 		}
 	} while (transport_pending(&cl.t));
+}
+
+/* Once the handshake is over: say so, and send what waited for it. */
+static void check_secure_ready(void)
+{
+	if (!cl.secure || cl.secure_announced || !transport_ready(&cl.t))
+		return;
+	cl.secure_announced = true;
+	ui_show("*** encrypted session established (X25519 key agreement "
+		"authenticated by the pre-shared key; AES-256-CBC + "
+		"HMAC-SHA256 records)");
+	cl.deadline_ms = now_ms() + REGISTER_TIMEOUT_MS;
+	flush_out();
 }
 
 static void on_signal(int sig)
@@ -272,6 +323,10 @@ static void check_deadline(void)
 		return;
 	if (cl.s.state == SESSION_QUITTING)
 		finish(0, NULL);
+	if (!transport_ready(&cl.t))
+		finish(EXIT_LOST, "%s port %s: no encrypted handshake within "
+		       "%d s (is it the server's encrypted port?)", cl.host,
+		       cl.port, HANDSHAKE_TIMEOUT_MS / 1000);
 	finish(EXIT_LOST, "%s did not complete registration within %d s",
 	       cl.host, REGISTER_TIMEOUT_MS / 1000);
 }
@@ -290,7 +345,10 @@ static void run(const sigset_t *during_poll)
 
 	for (;;) {
 		pfd[0] = (struct pollfd){ .fd = cl.t.fd, .events = POLLIN };
-		if (cl.out_len)
+		/* Lines wait in cl.out until the encrypted layer can take
+		 * them; polling for them earlier would spin. */
+		if ((cl.out_len && transport_ready(&cl.t)) ||
+		    transport_want_write(&cl.t))
 			pfd[0].events |= POLLOUT;
 		pfd[1] = (struct pollfd){ .fd = want_stdin() ? 0 : -1,
 					  .events = POLLIN };
@@ -310,6 +368,7 @@ static void run(const sigset_t *during_poll)
 			flush_out();
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			read_server();
+		check_secure_ready();
 		if (pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)))
 			ui_read();
 		check_deadline();
@@ -357,6 +416,8 @@ static void user_from_nick(const char *nick, char *out, size_t outlen)
 
 struct options {
 	const char *port;
+	bool secure;
+	struct secure_client_options sec;
 	char nick[IRC_NICK_MAX + 1];
 	char channel[IRC_CHANNEL_MAX + 1];
 	const char *host;
@@ -384,22 +445,55 @@ static void set_channel(struct options *o, const char *arg)
 		die_usage("not a valid channel name: %s", arg);
 }
 
+enum { OPT_KEY = 256, OPT_PASSPHRASE, OPT_CRYPTO_DEV };
+
+/* Encrypted mode is explicit and complete, or not at all. */
+static void check_secure_options(const struct options *o)
+{
+	const struct secure_client_options *sec = &o->sec;
+
+	if (sec->key_file && sec->passphrase_file)
+		die_usage("give --key or --passphrase-file, not both");
+	if (o->secure && !sec->key_file && !sec->passphrase_file)
+		die_usage("--secure needs --key FILE or --passphrase-file FILE");
+	if (!o->secure && (sec->key_file || sec->passphrase_file ||
+			   sec->crypto_dev))
+		die_usage("--key, --passphrase-file and --crypto-dev need "
+			  "--secure");
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "nick", required_argument, NULL, 'n' },
 		{ "channel", required_argument, NULL, 'c' },
+		{ "secure", no_argument, NULL, 's' },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE },
+		{ "crypto-dev", required_argument, NULL, OPT_CRYPTO_DEV },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	o->port = DEFAULT_PORT;
+	memset(o, 0, sizeof(*o));
 	default_nick(o->nick, sizeof(o->nick));
 	set_channel(o, DEFAULT_CHANNEL);
-	while ((c = getopt_long(argc, argv, "p:n:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:n:c:sh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			o->secure = true;
+			break;
+		case OPT_KEY:
+			o->sec.key_file = optarg;
+			break;
+		case OPT_PASSPHRASE:
+			o->sec.passphrase_file = optarg;
+			break;
+		case OPT_CRYPTO_DEV:
+			o->sec.crypto_dev = optarg;
+			break;
 		case 'p':
 			check_port(optarg);
 			o->port = optarg;
@@ -422,19 +516,75 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (optind != argc - 1)
 		die_usage("expected one HOST argument");
 	o->host = argv[optind];
+	check_secure_options(o);
+	if (!o->port)
+		o->port = o->secure ? DEFAULT_SECURE_PORT : DEFAULT_PORT;
+}
+
+/* cchat keygen FILE: a new pre-shared key for --key. */
+static int keygen(int argc, char **argv)
+{
+	struct sc_error err;
+
+	if (argc != 3 || !argv[2][0]) {
+		fprintf(stderr, "usage: cchat keygen FILE\n");
+		return EXIT_USAGE;
+	}
+	if (sc_keyfile_generate(argv[2], &err) != SC_OK) {
+		fprintf(stderr, "cchat: %s\n", err.msg);
+		return EXIT_LOST;
+	}
+	printf("wrote a new %d-byte random key to %s (mode 0600); copy it "
+	       "to the other side by a safe way\n", SC_KEY_LEN, argv[2]);
+	return 0;
+}
+
+/* Key and provider before connecting: their errors need no server. */
+static struct secure_layer *open_secure(const struct options *o)
+{
+	char err[TRANSPORT_ERROR_MAX];
+	struct secure_layer *l;
+
+	if (!o->secure)
+		return NULL;
+	l = secure_layer_open(&o->sec, err, sizeof(err));
+	if (!l) {
+		fprintf(stderr, "cchat: %s\n", err);
+		exit(EXIT_LOST);
+	}
+	return l;
+}
+
+static void start_secure(struct secure_layer *l)
+{
+	char err[TRANSPORT_ERROR_MAX], note[TRANSPORT_ERROR_MAX + 64];
+
+	snprintf(note, sizeof(note), "*** encrypted mode, crypto provider: %s",
+		 secure_layer_provider(l));
+	ui_show(note);
+	if (transport_secure_attach(&cl.t, l, err, sizeof(err)) < 0) {
+		fprintf(stderr, "cchat: %s\n", err);
+		exit(EXIT_LOST);
+	}
+	cl.secure = true;
+	cl.deadline_ms = now_ms() + HANDSHAKE_TIMEOUT_MS;
 }
 
 int main(int argc, char **argv)
 {
 	const struct session_io io = { .send = send_cb, .show = show_cb };
+	struct secure_layer *secure;
 	struct options o;
 	sigset_t during_poll;
 	char err[256], user[IRC_USER_MAX + 1];
 
+	if (argc >= 2 && strcmp(argv[1], "keygen") == 0)
+		return keygen(argc, argv);
 	parse_args(argc, argv, &o);
 	cl.host = o.host;
 	cl.port = o.port;
 	cl.t.fd = -1;
+	secure = open_secure(&o);
 	ui_init(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), on_input_line);
 	setup_signals(&during_poll);
 	if (transport_tcp_connect(&cl.t, o.host, o.port, CONNECT_TIMEOUT_MS,
@@ -447,6 +597,8 @@ int main(int argc, char **argv)
 		 o.host, o.port, o.nick);
 	ui_show(err);
 	cl.deadline_ms = now_ms() + REGISTER_TIMEOUT_MS;
+	if (secure)
+		start_secure(secure);
 	user_from_nick(o.nick, user, sizeof(user));
 	session_start(&cl.s, &io, o.nick, user, o.channel);
 	run(&during_poll);

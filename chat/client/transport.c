@@ -36,6 +36,30 @@ static bool tcp_pending(struct transport *t)
 	return false;
 }
 
+static bool tcp_want_write(struct transport *t)
+{
+	(void)t;
+	return false;
+}
+
+static int tcp_flush(struct transport *t)
+{
+	(void)t;
+	return 0;
+}
+
+static bool tcp_ready(struct transport *t)
+{
+	(void)t;
+	return true;
+}
+
+static const char *tcp_error(struct transport *t)
+{
+	(void)t;
+	return "";
+}
+
 static void tcp_close(struct transport *t)
 {
 	if (t->fd >= 0)
@@ -46,6 +70,10 @@ static const struct transport_ops tcp_ops = {
 	.recv = tcp_recv,
 	.send = tcp_send,
 	.pending = tcp_pending,
+	.want_write = tcp_want_write,
+	.flush = tcp_flush,
+	.ready = tcp_ready,
+	.error = tcp_error,
 	.close = tcp_close,
 };
 

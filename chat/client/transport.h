@@ -1,13 +1,14 @@
 /* The byte stream between the client and the server.
  *
  * The client never touches its socket directly: it reads and writes
- * through a transport.  Today there is only the plain TCP one; an
- * encrypted record layer can later be slotted in by providing another
- * set of ops without changing the line handling above it.
+ * through a transport: plain TCP, or the encrypted record layer of
+ * secure/ stacked on it (transport_secure.c), with the same line
+ * handling above both.
  */
 #ifndef CCHAT_TRANSPORT_H
 #define CCHAT_TRANSPORT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -23,8 +24,21 @@ struct transport_ops {
 	/* True when recv would return data even though fd is not readable
 	 * (a layer that decrypts whole records may hold leftovers). */
 	bool (*pending)(struct transport *t);
+	/* Bytes of the layer's own (handshake, records already made) wait
+	 * for the socket: poll for POLLOUT and call flush. */
+	bool (*want_write)(struct transport *t);
+	/* Sends what it can of those; 0, or -1 with errno. */
+	int (*flush)(struct transport *t);
+	/* True once application data can flow (the handshake is over). */
+	bool (*ready)(struct transport *t);
+	/* The reason of a TRANSPORT_FAILED error (empty when none). */
+	const char *(*error)(struct transport *t);
 	void (*close)(struct transport *t);
 };
+
+/* errno of a failure that error() explains (an encrypted layer's
+ * verdict: wrong key, tampering, ...). */
+#define TRANSPORT_FAILED EPROTO
 
 struct transport {
 	const struct transport_ops *ops;
@@ -54,6 +68,53 @@ static inline bool transport_pending(struct transport *t)
 {
 	return t->ops->pending(t);
 }
+
+static inline bool transport_want_write(struct transport *t)
+{
+	return t->ops->want_write(t);
+}
+
+static inline int transport_flush(struct transport *t)
+{
+	return t->ops->flush(t);
+}
+
+static inline bool transport_ready(struct transport *t)
+{
+	return t->ops->ready(t);
+}
+
+static inline const char *transport_error(struct transport *t)
+{
+	return t->ops->error(t);
+}
+
+/* Options of the encrypted layer (cchat --secure). */
+struct secure_client_options {
+	const char *key_file;           /* --key */
+	const char *passphrase_file;    /* --passphrase-file */
+	const char *crypto_dev;         /* --crypto-dev; NULL: the default */
+};
+
+/* Room for an error message of the encrypted layer. */
+#define TRANSPORT_ERROR_MAX 400
+
+/* The crypto provider and the key, ready before the connection is made
+ * so that a bad key file or device is reported without a server. */
+struct secure_layer;
+
+/* NULL on failure, with the reason (path and errno included) in err. */
+struct secure_layer *secure_layer_open(const struct secure_client_options *opt,
+				       char *err, size_t errlen);
+/* "software", or "devcrypto:/dev/crypto (driver names)". */
+const char *secure_layer_provider(const struct secure_layer *l);
+void secure_layer_free(struct secure_layer *l);
+
+/* Stacks the encrypted layer on t (connected) and queues the client
+ * hello; l belongs to t from then on, even on failure.  Returns 0, or
+ * -1 with the reason in err (t is closed then). */
+int transport_secure_attach(struct transport *t, struct secure_layer *l,
+			    char *err, size_t errlen);
 
 static inline void transport_close(struct transport *t)
 {

@@ -55,14 +55,17 @@ void client_set_nick(struct client *c, const char *nick)
 /* Numeric host text; a leading ':' (IPv6) would break IRC parameters. */
 static void set_host(struct client *c, const struct sockaddr *addr)
 {
-	char text[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	char text[INET6_ADDRSTRLEN + IF_NAMESIZE], port[NI_MAXSERV];
 	socklen_t len = sizeof(struct sockaddr_in);
 
 	if (addr->sa_family == AF_INET6)
 		len = sizeof(struct sockaddr_in6);
-	if (getnameinfo(addr, len, text, sizeof(text), NULL, 0,
-			NI_NUMERICHOST))
+	if (getnameinfo(addr, len, text, sizeof(text), port, sizeof(port),
+			NI_NUMERICHOST | NI_NUMERICSERV)) {
 		snprintf(text, sizeof(text), "unknown");
+		snprintf(port, sizeof(port), "0");
+	}
+	snprintf(c->port, sizeof(c->port), "%.7s", port);
 	snprintf(c->host, sizeof(c->host), "%s%s",
 		 text[0] == ':' ? "0" : "", text);
 }
@@ -95,8 +98,24 @@ static struct client *client_alloc(struct server *srv)
 	return c;
 }
 
+static int transport_init(struct client *c, int fd,
+			  struct secure_server *secure)
+{
+	if (secure)
+		return transport_secure_init(&c->tp, fd, secure);
+	transport_plain_init(&c->tp, fd);
+	return 0;
+}
+
 struct client *client_new(struct server *srv, int fd,
 			  const struct sockaddr *addr)
+{
+	return client_new_on(srv, fd, addr, NULL);
+}
+
+struct client *client_new_on(struct server *srv, int fd,
+			     const struct sockaddr *addr,
+			     struct secure_server *secure)
 {
 	struct client *c = client_alloc(srv);
 
@@ -104,7 +123,11 @@ struct client *client_new(struct server *srv, int fd,
 		return NULL;
 	c->watch.kind = WATCH_CLIENT;
 	c->watch.fd = fd;
-	transport_plain_init(&c->tp, fd);
+	if (transport_init(c, fd, secure)) {
+		free(c);
+		return NULL;
+	}
+	c->secure = secure != NULL;
 	set_host(c, addr);
 	client_update_prefix(c);
 	c->tokens_ms = (int64_t)srv->cfg.flood_burst * MILLI;
@@ -112,6 +135,8 @@ struct client *client_new(struct server *srv, int fd,
 	c->connected_ms = srv->now_ms;
 	c->active_ms = srv->now_ms;
 	if (watch_events(c, EPOLL_CTL_ADD, false)) {
+		c->tp.fd = -1;          /* the caller closes fd */
+		c->tp.ops->close(&c->tp);
 		free(c);
 		return NULL;
 	}
@@ -268,21 +293,40 @@ void client_reply(struct client *c, const char *numeric, const char *fmt, ...)
 		     client_nick(c), body);
 }
 
+bool client_wants_write(const struct client *c)
+{
+	return c->tp.ops->want_write(&c->tp, &c->out);
+}
+
+/* A transport error: its own words when it has some (an encrypted
+ * session's verdict, logged with the peer whatever the verbosity),
+ * else the errno text. */
+static void client_lost(struct client *c, int err)
+{
+	const char *why = strerror(err);
+
+	if (err == TRANSPORT_FAILED) {
+		why = c->tp.ops->error(&c->tp);
+		log_msg("%s port %s: %s", c->prefix, c->port, why);
+	}
+	client_kill(c, why);
+}
+
 int client_flush(struct client *c)
 {
 	bool want_write;
 
-	while (c->out.bytes) {
+	while (client_wants_write(c)) {
 		ssize_t n = c->tp.ops->send(&c->tp, &c->out);
 
 		if (n >= 0)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			break;
-		client_kill(c, strerror(errno));
+		client_lost(c, errno);
 		return -1;
 	}
-	want_write = c->out.bytes > 0;
+	want_write = client_wants_write(c);
 	if (want_write != c->want_write) {
 		watch_events(c, EPOLL_CTL_MOD, want_write);
 		c->want_write = want_write;
@@ -323,6 +367,37 @@ static void handle_line(struct client *c, struct irc_line *line)
 	command_dispatch(c, &msg);
 }
 
+/* What one transport recv() means for the client; true when it added
+ * input. */
+static bool took_input(struct client *c, ssize_t n)
+{
+	if (n == TRANSPORT_EOF) {
+		client_kill(c, "Remote host closed the connection");
+		return false;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			client_lost(c, errno);
+		return false;
+	}
+	if (n == 0) {
+		/* Only a throttled client leaves its input buffer full. */
+		c->srv->stats.killed_flood++;
+		log_msg("%s: flooding, disconnecting", c->prefix);
+		client_kill(c, "Excess Flood");
+		return false;
+	}
+	return true;
+}
+
+/* The transport may hold input that did not fit into the reader (an
+ * encrypted record's worth); take it once the reader has no line left. */
+static bool refill(struct client *c)
+{
+	return c->tp.ops->pending(&c->tp) &&
+	       took_input(c, c->tp.ops->recv(&c->tp, &c->in));
+}
+
 void client_process_input(struct client *c)
 {
 	struct irc_line line;
@@ -331,41 +406,39 @@ void client_process_input(struct client *c)
 		if (c->is_dead)
 			return;
 		if (!flood_allows(c)) {
-			if (line_reader_pending(&c->in) &&
+			if ((line_reader_pending(&c->in) ||
+			     c->tp.ops->pending(&c->tp)) &&
 			    list_empty(&c->throttled))
 				list_add_tail(&c->srv->throttled,
 					      &c->throttled);
 			return;
 		}
-		if (!line_reader_next(&c->in, &line))
+		if (!line_reader_next(&c->in, &line)) {
+			if (refill(c))
+				continue;
 			break;
+		}
 		c->tokens_ms -= MILLI;
 		handle_line(c, &line);
 	}
 	list_del_init(&c->throttled);
 }
 
+/* Output of the transport's own (handshake answers) goes out in this
+ * turn's flush, like queued lines. */
+static void mark_dirty(struct client *c)
+{
+	if (!c->is_dead && list_empty(&c->dirty) && client_wants_write(c))
+		list_add_tail(&c->srv->dirty, &c->dirty);
+}
+
 void client_on_readable(struct client *c)
 {
-	ssize_t n = c->tp.ops->recv(&c->tp, &c->in);
+	bool took = took_input(c, c->tp.ops->recv(&c->tp, &c->in));
 
-	if (n == TRANSPORT_EOF) {
-		client_kill(c, "Remote host closed the connection");
-		return;
-	}
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			client_kill(c, strerror(errno));
-		return;
-	}
-	if (n == 0) {
-		/* Only a throttled client leaves its input buffer full. */
-		c->srv->stats.killed_flood++;
-		log_msg("%s: flooding, disconnecting", c->prefix);
-		client_kill(c, "Excess Flood");
-		return;
-	}
-	client_process_input(c);
+	mark_dirty(c);
+	if (took)
+		client_process_input(c);
 }
 
 void client_housekeeping(struct client *c)
@@ -373,6 +446,15 @@ void client_housekeeping(struct client *c)
 	const struct server_config *cfg = &c->srv->cfg;
 	int64_t now = c->srv->now_ms;
 
+	if (!c->tp.ops->ready(&c->tp)) {
+		if (now - c->connected_ms >= cfg->handshake_timeout * 1000LL) {
+			log_msg("%s port %s: no encrypted handshake within "
+				"%u s", c->prefix, c->port,
+				cfg->handshake_timeout);
+			client_kill(c, "Handshake timed out");
+		}
+		return;
+	}
 	if (!c->registered) {
 		if (now - c->connected_ms >= cfg->register_timeout * 1000LL)
 			client_kill(c, "Registration timed out");

@@ -38,7 +38,7 @@ static int add_watch(struct server *srv, struct watch *w)
 	return epoll_ctl(srv->epfd, EPOLL_CTL_ADD, w->fd, &ev);
 }
 
-static void log_listening(int fd)
+static void log_listening(int fd, bool secure)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -48,10 +48,12 @@ static void log_listening(int fd)
 	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host),
 			port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV))
 		return;
-	log_msg("listening on %s port %s", host, port);
+	log_msg("listening on %s port %s%s", host, port,
+		secure ? " (encrypted)" : "");
 }
 
-static int open_listener(struct server *srv, const struct addrinfo *ai)
+static int open_listener(struct server *srv, const struct addrinfo *ai,
+			 enum watch_kind kind)
 {
 	int one = 1;
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
@@ -64,7 +66,7 @@ static int open_listener(struct server *srv, const struct addrinfo *ai)
 	if (ai->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	w = &srv->listeners[srv->nlisteners];
-	w->kind = WATCH_LISTENER;
+	w->kind = kind;
 	w->fd = fd;
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) ||
 	    listen(fd, LISTEN_BACKLOG) || add_watch(srv, w)) {
@@ -72,12 +74,13 @@ static int open_listener(struct server *srv, const struct addrinfo *ai)
 		return -1;
 	}
 	srv->nlisteners++;
-	log_listening(fd);
+	log_listening(fd, kind == WATCH_SECURE_LISTENER);
 	return 0;
 }
 
 /* addr NULL means every local address, IPv4 and IPv6. */
-static int listen_on(struct server *srv, const char *addr)
+static int listen_on(struct server *srv, const char *addr, const char *port,
+		     enum watch_kind kind)
 {
 	struct addrinfo hints = {
 		.ai_family = AF_UNSPEC,
@@ -85,37 +88,67 @@ static int listen_on(struct server *srv, const char *addr)
 		.ai_flags = AI_PASSIVE,
 	};
 	struct addrinfo *res, *ai;
-	int err = getaddrinfo(addr, srv->cfg.port, &hints, &res);
+	int err = getaddrinfo(addr, port, &hints, &res);
 	int opened = 0;
 
 	if (err) {
 		log_msg("cannot listen on %s port %s: %s", addr ? addr : "*",
-			srv->cfg.port, gai_strerror(err));
+			port, gai_strerror(err));
 		return -1;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
-		if (srv->nlisteners == LISTEN_MAX * 2)
+		if (srv->nlisteners == LISTEN_SOCKETS_MAX)
 			break;
-		if (!open_listener(srv, ai))
+		if (!open_listener(srv, ai, kind))
 			opened++;
 		else
 			log_msg("cannot listen on %s port %s: %s",
-				addr ? addr : "*", srv->cfg.port,
-				strerror(errno));
+				addr ? addr : "*", port, strerror(errno));
 	}
 	freeaddrinfo(res);
 	return opened ? 0 : -1;
 }
 
-static int open_listeners(struct server *srv)
+static int open_listeners_for(struct server *srv, const char *port,
+			      enum watch_kind kind)
 {
 	int i;
 
 	if (!srv->cfg.nlisten)
-		return listen_on(srv, NULL);
+		return listen_on(srv, NULL, port, kind);
 	for (i = 0; i < srv->cfg.nlisten; i++)
-		if (listen_on(srv, srv->cfg.listen[i]))
+		if (listen_on(srv, srv->cfg.listen[i], port, kind))
 			return -1;
+	return 0;
+}
+
+static int open_listeners(struct server *srv)
+{
+	if (open_listeners_for(srv, srv->cfg.port, WATCH_LISTENER))
+		return -1;
+	if (!srv->cfg.secure_port)
+		return 0;
+	return open_listeners_for(srv, srv->cfg.secure_port,
+				  WATCH_SECURE_LISTENER);
+}
+
+/* Provider and key, once for every encrypted connection. */
+static int open_secure(struct server *srv)
+{
+	char err[SECURE_ERROR_MAX];
+
+	if (!srv->cfg.secure_port)
+		return 0;
+	srv->secure = secure_server_open(&srv->cfg.secure, err, sizeof(err));
+	if (!srv->secure) {
+		log_msg("cannot start the encrypted listener: %s", err);
+		return -1;
+	}
+	log_msg("encrypted mode: crypto provider %s, key from %s %s",
+		secure_server_provider(srv->secure),
+		srv->cfg.secure.key_file ? "key file" : "passphrase file",
+		srv->cfg.secure.key_file ? srv->cfg.secure.key_file
+					 : srv->cfg.secure.passphrase_file);
 	return 0;
 }
 
@@ -162,7 +195,7 @@ int server_init(struct server *srv)
 		log_msg("cannot watch signals: %s", strerror(errno));
 		return -1;
 	}
-	if (open_listeners(srv))
+	if (open_secure(srv) || open_listeners(srv))
 		return -1;
 	return console_start(srv);
 }
@@ -184,18 +217,20 @@ static void refuse_client(struct server *srv, int listen_fd)
 }
 
 static void take_client(struct server *srv, int fd,
-			const struct sockaddr *addr)
+			const struct sockaddr *addr, bool secure)
 {
 	int one = 1;
 
 	if (srv->nclients >= srv->cfg.max_clients) {
-		send(fd, SERVER_FULL_LINE, strlen(SERVER_FULL_LINE),
-		     MSG_DONTWAIT | MSG_NOSIGNAL);
+		/* No plain words on the encrypted port: it only closes. */
+		if (!secure)
+			send(fd, SERVER_FULL_LINE, strlen(SERVER_FULL_LINE),
+			     MSG_DONTWAIT | MSG_NOSIGNAL);
 		close(fd);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (!client_new(srv, fd, addr)) {
+	if (!client_new_on(srv, fd, addr, secure ? srv->secure : NULL)) {
 		log_msg("cannot take a client: %s", strerror(errno));
 		close(fd);
 		return;
@@ -214,7 +249,8 @@ static void accept_clients(struct server *srv, struct watch *w)
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd >= 0) {
-			take_client(srv, fd, (struct sockaddr *)&ss);
+			take_client(srv, fd, (struct sockaddr *)&ss,
+				    w->kind == WATCH_SECURE_LISTENER);
 			continue;
 		}
 		if (errno == EINTR || errno == ECONNABORTED)
@@ -252,6 +288,7 @@ static void dispatch(struct server *srv, struct epoll_event *ev)
 
 	switch (w->kind) {
 	case WATCH_LISTENER:
+	case WATCH_SECURE_LISTENER:
 		accept_clients(srv, w);
 		break;
 	case WATCH_SIGNAL:
@@ -342,7 +379,7 @@ static bool output_pending(const struct server *srv)
 	list_for_each(pos, &srv->clients) {
 		const struct client *c = container_of(pos, struct client, all);
 
-		if (!c->is_dead && c->out.bytes)
+		if (!c->is_dead && client_wants_write(c))
 			return true;
 	}
 	return false;
@@ -470,6 +507,8 @@ void server_free(struct server *srv)
 		close(srv->spare_fd);
 	if (srv->epfd >= 0)
 		close(srv->epfd);
+	secure_server_close(srv->secure);
+	srv->secure = NULL;
 	free_motd(srv);
 	outq_pool_drain();
 }

@@ -15,7 +15,8 @@ enum {
 	OPT_NO_FLOOD = 256, OPT_FLOOD_BURST, OPT_FLOOD_RATE, OPT_SENDQ,
 	OPT_MAX_CLIENTS, OPT_MAX_CHANNELS, OPT_REGISTER_TIMEOUT,
 	OPT_PING_INTERVAL, OPT_PING_TIMEOUT, OPT_NO_CONSOLE, OPT_MOTD,
-	OPT_NAME,
+	OPT_NAME, OPT_SECURE_PORT, OPT_KEY, OPT_PASSPHRASE_FILE, OPT_CRYPTO_DEV,
+	OPT_HANDSHAKE_TIMEOUT, OPT_REKEY_RECORDS, OPT_REKEY_BYTES,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +33,13 @@ static const struct option long_options[] = {
 	{ "register-timeout", required_argument, NULL, OPT_REGISTER_TIMEOUT },
 	{ "ping-interval", required_argument, NULL, OPT_PING_INTERVAL },
 	{ "ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT },
+	{ "secure-port", required_argument, NULL, OPT_SECURE_PORT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE },
+	{ "crypto-dev", required_argument, NULL, OPT_CRYPTO_DEV },
+	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
+	{ "rekey-records", required_argument, NULL, OPT_REKEY_RECORDS },
+	{ "rekey-bytes", required_argument, NULL, OPT_REKEY_BYTES },
 	{ "console", no_argument, NULL, 'c' },
 	{ "no-console", no_argument, NULL, OPT_NO_CONSOLE },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -56,13 +64,23 @@ static void usage(FILE *out)
 "      --register-timeout S seconds to register (default %d)\n"
 "      --ping-interval S    idle seconds before a PING (default %d)\n"
 "      --ping-timeout S     seconds to answer it (default %d)\n"
+"encrypted mode (docs/encrypted-chat.md), off unless --secure-port is given:\n"
+"      --secure-port N      port of the encrypted listener (suggested "
+	SUGGESTED_SECURE_PORT "; 0: any)\n"
+"      --key FILE           pre-shared key file (make one: cchat keygen FILE)\n"
+"      --passphrase-file F  or a passphrase, first line of F (scrypt)\n"
+"      --crypto-dev PATH    cryptodev device (default /dev/crypto, else\n"
+"                           software with a notice; given: it or nothing)\n"
+"      --handshake-timeout S  seconds to finish the handshake (default %d)\n"
+"      --rekey-records N    new keys after N records (default 65536)\n"
+"      --rekey-bytes N      or after N bytes (default 64 MiB)\n"
 "  -c, --console            operator console on stdin (default: if a tty)\n"
 "      --no-console         no console even on a terminal\n"
 "  -v, --verbose            log every connection\n",
 		DEFAULT_MAX_CLIENTS, DEFAULT_MAX_CHANNELS, MAX_CHANNELS_LIMIT,
 		DEFAULT_SENDQ, DEFAULT_FLOOD_BURST, DEFAULT_FLOOD_RATE,
 		DEFAULT_REGISTER_TIMEOUT, DEFAULT_PING_INTERVAL,
-		DEFAULT_PING_TIMEOUT);
+		DEFAULT_PING_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
 }
 
 static void config_defaults(struct server_config *cfg)
@@ -80,6 +98,7 @@ static void config_defaults(struct server_config *cfg)
 	cfg->ping_interval = DEFAULT_PING_INTERVAL;
 	cfg->ping_timeout = DEFAULT_PING_TIMEOUT;
 	cfg->console = -1;
+	cfg->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
 }
 
 /* A whole decimal number in [min, max], or exit with a clear message. */
@@ -119,10 +138,51 @@ static void check_name(const char *name)
 	}
 }
 
+static void set_secure_option(struct server_config *cfg, int opt,
+			      const char *arg)
+{
+	switch (opt) {
+	case OPT_SECURE_PORT:
+		number_arg("secure-port", arg, 0, 65535);
+		cfg->secure_port = arg;
+		break;
+	case OPT_KEY:
+		cfg->secure.key_file = arg;
+		break;
+	case OPT_PASSPHRASE_FILE:
+		cfg->secure.passphrase_file = arg;
+		break;
+	case OPT_CRYPTO_DEV:
+		cfg->secure.crypto_dev = arg;
+		break;
+	case OPT_HANDSHAKE_TIMEOUT:
+		cfg->handshake_timeout = number_arg("handshake-timeout", arg,
+						    1, 3600);
+		break;
+	case OPT_REKEY_RECORDS:
+		cfg->secure.rekey_records = number_arg("rekey-records", arg, 1,
+						       1UL << 24);
+		break;
+	case OPT_REKEY_BYTES:
+		cfg->secure.rekey_bytes = number_arg("rekey-bytes", arg, 1,
+						     1UL << 30);
+		break;
+	}
+}
+
 static void set_timer_or_flag(struct server_config *cfg, int opt,
 			      const char *arg)
 {
 	switch (opt) {
+	case OPT_SECURE_PORT:
+	case OPT_KEY:
+	case OPT_PASSPHRASE_FILE:
+	case OPT_CRYPTO_DEV:
+	case OPT_HANDSHAKE_TIMEOUT:
+	case OPT_REKEY_RECORDS:
+	case OPT_REKEY_BYTES:
+		set_secure_option(cfg, opt, arg);
+		break;
 	case OPT_REGISTER_TIMEOUT:
 		cfg->register_timeout = number_arg("register-timeout", arg, 1,
 						   86400);
@@ -194,6 +254,32 @@ static void set_option(struct server_config *cfg, int opt, const char *arg)
 	}
 }
 
+/* Encrypted mode is all or nothing: a key without the port (or the
+ * reverse) is a mistake worth stopping for. */
+static void check_secure_options(const struct server_config *cfg)
+{
+	const struct secure_options *so = &cfg->secure;
+	bool keyed = so->key_file || so->passphrase_file;
+
+	if (so->key_file && so->passphrase_file) {
+		fprintf(stderr, "cchatd: give --key or --passphrase-file, "
+			"not both\n");
+		exit(2);
+	}
+	if (cfg->secure_port && !keyed) {
+		fprintf(stderr, "cchatd: --secure-port needs --key FILE or "
+			"--passphrase-file FILE\n");
+		exit(2);
+	}
+	if (!cfg->secure_port && (keyed || so->crypto_dev ||
+				  so->rekey_records || so->rekey_bytes)) {
+		fprintf(stderr, "cchatd: --key, --passphrase-file, "
+			"--crypto-dev and --rekey-* need --secure-port N "
+			"(suggested: " SUGGESTED_SECURE_PORT ")\n");
+		exit(2);
+	}
+}
+
 static void parse_options(struct server_config *cfg, int argc, char **argv)
 {
 	int opt;
@@ -207,6 +293,7 @@ static void parse_options(struct server_config *cfg, int argc, char **argv)
 			argv[optind]);
 		exit(2);
 	}
+	check_secure_options(cfg);
 }
 
 /* 10,000 clients need 10,000 descriptors: take all the kernel allows. */

@@ -33,8 +33,11 @@
 #define DEFAULT_PING_INTERVAL 90        /* idle seconds before our PING */
 #define DEFAULT_PING_TIMEOUT 60         /* seconds to answer that PING */
 #define DEFAULT_SHUTDOWN_GRACE_MS 2000  /* to flush ERROR at shutdown */
+#define SUGGESTED_SECURE_PORT "6697"    /* documented; the port is off by default */
+#define DEFAULT_HANDSHAKE_TIMEOUT 10    /* seconds to finish the encrypted handshake */
 
 #define LISTEN_MAX 8            /* --listen addresses */
+#define LISTEN_SOCKETS_MAX (LISTEN_MAX * 4) /* IPv4 and IPv6, plain and encrypted */
 #define FD_RESERVE 32           /* descriptors kept out of max clients */
 #define MAX_CHANNELS_LIMIT 1000 /* highest value --max-channels takes */
 #define TARGETS_MAX 4           /* targets of one PRIVMSG/NOTICE */
@@ -65,10 +68,16 @@ struct server_config {
 	unsigned ping_timeout;
 	int console;            /* 1 on, 0 off, -1 when stdin is a tty */
 	bool verbose;
+	const char *secure_port; /* NULL: no encrypted listener */
+	unsigned handshake_timeout;
+	struct secure_options secure;
 };
 
 /* What an epoll event's data.ptr points at. */
-enum watch_kind { WATCH_LISTENER, WATCH_CLIENT, WATCH_SIGNAL, WATCH_CONSOLE };
+enum watch_kind {
+	WATCH_LISTENER, WATCH_SECURE_LISTENER, WATCH_CLIENT, WATCH_SIGNAL,
+	WATCH_CONSOLE,
+};
 
 struct watch {
 	enum watch_kind kind;
@@ -95,6 +104,7 @@ struct client {
 	char nick[IRC_NICK_MAX + 1];
 	char user[IRC_USER_MAX + 1];
 	char host[HOST_MAX];
+	char port[8];           /* the peer's, for the log */
 	char realname[REALNAME_MAX + 1];
 	char prefix[PREFIX_MAX + 1]; /* nick!user@host */
 	size_t prefix_len;
@@ -104,6 +114,7 @@ struct client {
 	bool cap_negotiating;   /* CAP LS seen, CAP END not yet */
 	bool mode_invisible;
 	bool is_dead;
+	bool secure;            /* came through the encrypted listener */
 	bool want_write;        /* EPOLLOUT is armed */
 	bool ping_pending;
 	char quit_reason[REASON_MAX + 1];
@@ -149,7 +160,7 @@ struct server_stats {
 struct server {
 	struct server_config cfg;
 	int epfd;
-	struct watch listeners[LISTEN_MAX * 2];
+	struct watch listeners[LISTEN_SOCKETS_MAX];
 	int nlisteners;
 	struct watch signal_watch;
 	struct watch console_watch;
@@ -157,6 +168,7 @@ struct server {
 	char **motd;            /* lines of --motd, NULL without one */
 	unsigned motd_lines;
 	int spare_fd;           /* closed to refuse a client past EMFILE */
+	struct secure_server *secure; /* provider and key; NULL: plain only */
 
 	struct hmap nicks;
 	struct hmap channels;
@@ -190,6 +202,12 @@ int64_t monotonic_ms(void);
 /* client.c */
 struct client *client_new(struct server *srv, int fd,
 			  const struct sockaddr *addr);
+/* secure non-NULL: the connection speaks the encrypted protocol. */
+struct client *client_new_on(struct server *srv, int fd,
+			     const struct sockaddr *addr,
+			     struct secure_server *secure);
+/* Output waits: queued lines, or the transport's own bytes. */
+bool client_wants_write(const struct client *c);
 void client_kill(struct client *c, const char *reason);
 void client_destroy(struct client *c, bool farewell);
 void client_queue_error(struct client *c);

@@ -40,6 +40,32 @@ static ssize_t plain_send(struct transport *t, struct outq *out)
 	return n;
 }
 
+static bool plain_want_write(const struct transport *t,
+			     const struct outq *out)
+{
+	(void)t;
+	return out->bytes > 0;
+}
+
+/* The kernel holds what was not read: epoll says when. */
+static bool plain_pending(const struct transport *t)
+{
+	(void)t;
+	return false;
+}
+
+static bool plain_ready(const struct transport *t)
+{
+	(void)t;
+	return true;
+}
+
+static const char *plain_error(const struct transport *t)
+{
+	(void)t;
+	return "";
+}
+
 static void plain_close(struct transport *t)
 {
 	if (t->fd >= 0)
@@ -50,6 +76,10 @@ static void plain_close(struct transport *t)
 static const struct transport_ops plain_ops = {
 	.recv = plain_recv,
 	.send = plain_send,
+	.want_write = plain_want_write,
+	.pending = plain_pending,
+	.ready = plain_ready,
+	.error = plain_error,
 	.close = plain_close,
 };
 
