@@ -9,7 +9,9 @@
 #   make check-cryptodev          boot the lab guest with a
 #                                 virtio-cryptodev-pci device (builtin
 #                                 engine), run cryptodev-kat, -stress and
-#                                 -hostcore-kat -> $(RESULTS)/cryptodev.xml
+#                                 -hostcore-kat on it, and the limit probes
+#                                 on a second device with small limits
+#                                 -> $(RESULTS)/cryptodev.xml
 #   make bench-cryptodev          cryptodev-speed in the guest: /dev/crypto
 #                                 next to AF_ALG, table on stdout
 #
@@ -43,10 +45,23 @@ CDT_STRESS_ARGS ?= -p 2 -t 4 -n 400 -k 8 -c 1500
 CDT_SPEED_ARGS ?=
 CDT_CHECK_TIMEOUT := 900
 CDT_BENCH_TIMEOUT := 1800
-CDT_EXPECT := cryptodev-kat cryptodev-stress cryptodev-hostcore-kat
+# A second device with small limits, checked to be exactly these.  Its
+# PCI slot is after the first device's, so the driver names it crypto1.
+CDT_LIMITS_SESSIONS := 5
+CDT_LIMITS_FILES := 9
+CDT_LIMITS_DATA_LEN := 65536
+CDT_LIMITS_QEMU_DEVICE := virtio-cryptodev-pci,addr=0x10,num-queues=1,$\
+max-sessions=$(CDT_LIMITS_SESSIONS),max-files=$(CDT_LIMITS_FILES),$\
+max-data-len=$(CDT_LIMITS_DATA_LEN)
+CDT_LIMITS_ARGS := -S $(CDT_LIMITS_SESSIONS) -F $(CDT_LIMITS_FILES) \
+	-L $(CDT_LIMITS_DATA_LEN)
+CDT_EXPECT := cryptodev-kat cryptodev-stress cryptodev-hostcore-kat \
+	cryptodev-limits
 CDT_TAP2JUNIT := $(PYTHON) $(TOP)/tests/tap2junit
 CDT_VM_ARGS = --smp 2 --qemu-arg -device --qemu-arg $(CDT_QEMU_DEVICE) \
 	--modprobe virtio_cryptodev
+CDT_CHECK_ENV = CDT_STRESS_ARGS="$(CDT_STRESS_ARGS)" \
+	CDT_LIMITS_DEVICE=/dev/crypto1 CDT_LIMITS_ARGS="$(CDT_LIMITS_ARGS)"
 
 ALL_TARGETS += $(CDT_PROGRAMS) $(CDT_VECTORS_CHECK)
 LAB_GUEST_BINS += $(CDT_PROGRAMS)
@@ -114,8 +129,9 @@ check-cryptodev-vectors: $(CDT_VECTORS_CHECK)
 check-cryptodev: lab $(CDT_PROGRAMS) $(DRV_KO)
 	@mkdir -p $(RESULTS) $(CDT_BUILD)
 	@{ $(LAB_RUN) $(CDT_VM_ARGS) --timeout $(CDT_CHECK_TIMEOUT) \
+		--qemu-arg -device --qemu-arg $(CDT_LIMITS_QEMU_DEVICE) \
 		--console-log $(CDT_BUILD)/check-console.log \
-		-- 'CDT_STRESS_ARGS="$(CDT_STRESS_ARGS)" /opt/tests/cryptodev-guest-check.sh'; \
+		-- '$(CDT_CHECK_ENV) /opt/tests/cryptodev-guest-check.sh'; \
 		echo $$? > $(CDT_BUILD)/check.status; } | tee $(CDT_BUILD)/check.tap
 	@$(CDT_TAP2JUNIT) --name cryptodev \
 		--runner-status $$(cat $(CDT_BUILD)/check.status) \

@@ -8,10 +8,14 @@
 #   CDT_DEVICE       the device file (default /dev/crypto)
 #   CDT_KAT_ARGS     extra arguments of cryptodev-kat
 #   CDT_STRESS_ARGS  arguments of cryptodev-stress (its defaults otherwise)
-#   CDT_PROGRAMS     which programs, in order (default: kat stress hostcore)
+#   CDT_PROGRAMS     which programs, in order (default: kat stress
+#                    hostcore, plus limits when CDT_LIMITS_DEVICE is set)
+#   CDT_LIMITS_DEVICE  a second device configured with small limits
+#   CDT_LIMITS_ARGS    what they are, as cryptodev-stress -S/-F/-L options
 
 device=${CDT_DEVICE:-/dev/crypto}
-programs=${CDT_PROGRAMS:-"kat stress hostcore"}
+default_programs="kat stress hostcore${CDT_LIMITS_DEVICE:+ limits}"
+programs=${CDT_PROGRAMS:-$default_programs}
 status_file=/tmp/cdt-status.$$
 n=0
 failed=0
@@ -51,6 +55,10 @@ for p in $programs; do
 		subtest cryptodev-stress cryptodev-stress -d "$device" $CDT_STRESS_ARGS ;;
 	hostcore)
 		subtest cryptodev-hostcore-kat cryptodev-hostcore-kat -d "$device" ;;
+	limits)
+		# shellcheck disable=SC2086
+		subtest cryptodev-limits cryptodev-stress -d "$CDT_LIMITS_DEVICE" \
+			-x limit $CDT_LIMITS_ARGS ;;
 	*)
 		echo "Bail out! unknown program $p"
 		exit 1 ;;

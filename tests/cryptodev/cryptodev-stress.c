@@ -73,7 +73,9 @@ static const char *device = DEFAULT_DEVICE;
 struct params {
 	unsigned int procs, threads, ops, kills, cycles;
 	uint64_t seed;
-	bool phase_mixed, phase_kill, phase_storm, phase_limit;
+	bool phase_mixed, phase_shared, phase_kill, phase_storm, phase_limit;
+	/* Limits the device is configured with; 0 when not known. */
+	unsigned int want_sessions, want_files, want_data_len;
 };
 
 /* ---- deterministic randomness ---- */
@@ -624,6 +626,121 @@ out:
 	free(mp.fingerprints);
 }
 
+/* ---- the shared phase ---- */
+
+/*
+ * Threads share one session per algorithm and each also has a private
+ * session with the same key; every request on a shared session must give
+ * what the private one gives.  Requests carry their IV and hashes are one
+ * call each, so nothing but the device's per-session serialisation keeps
+ * the shared results right.
+ */
+#define SHARED_ALGS	3
+#define SHARED_OP_MAX	(16 << 10)
+
+struct shared_ctx {
+	int fd;
+	unsigned int ops;
+	uint64_t seed;
+	uint32_t ses[SHARED_ALGS];
+	unsigned int mismatches, errors;
+	pthread_mutex_t lock;
+};
+
+static const struct session_op shared_templates[SHARED_ALGS] = {
+	{ .cipher = CRYPTO_AES_CBC, .keylen = 16 },
+	{ .cipher = CRYPTO_AES_CTR, .keylen = 32 },
+	{ .mac = CRYPTO_SHA2_256_HMAC, .mackeylen = 32 },
+};
+
+static int shared_session(int fd, size_t i, uint32_t *ses)
+{
+	static const uint8_t key[32] = "shared-phase key, 32 bytes long";
+	struct session_op sop = shared_templates[i];
+	int err;
+
+	sop.key = sop.keylen ? (uint8_t *)key : NULL;
+	sop.mackey = sop.mackeylen ? (uint8_t *)key : NULL;
+	err = xioctl(fd, CIOCGSESSION, &sop);
+	*ses = sop.ses;
+	return err;
+}
+
+static int shared_request(int fd, uint32_t ses, size_t i, const uint8_t *src,
+			  uint8_t *dst, size_t len, const uint8_t *iv)
+{
+	uint8_t iv_copy[16];
+
+	memcpy(iv_copy, iv, 16);
+	if (shared_templates[i].mac)
+		return run_op(fd, ses, COP_ENCRYPT, 0, src, NULL, len, NULL, dst);
+	return run_op(fd, ses, COP_ENCRYPT, 0, src, dst, len, iv_copy, NULL);
+}
+
+static void *shared_thread(void *p)
+{
+	struct shared_ctx *c = p;
+	uint8_t *src = malloc(SHARED_OP_MAX), *a = malloc(SHARED_OP_MAX);
+	uint8_t *b = malloc(SHARED_OP_MAX), iv[16];
+	uint32_t own[SHARED_ALGS];
+	unsigned int bad = 0, errs = 0;
+	struct rng r;
+
+	pthread_mutex_lock(&c->lock);
+	r.s = c->seed++;
+	pthread_mutex_unlock(&c->lock);
+	for (size_t i = 0; i < SHARED_ALGS; i++)
+		errs += shared_session(c->fd, i, &own[i]) != 0;
+	for (unsigned int n = 0; !errs && n < c->ops; n++) {
+		size_t i = rng_below(&r, SHARED_ALGS);
+		size_t len = 16 * (1 + rng_below(&r, SHARED_OP_MAX / 16));
+
+		rng_fill(&r, src, len);
+		rng_fill(&r, iv, sizeof(iv));
+		memset(a, 0, len);
+		memset(b, 1, len);
+		if (shared_request(c->fd, c->ses[i], i, src, a, len, iv) ||
+		    shared_request(c->fd, own[i], i, src, b, len, iv))
+			errs++;
+		else if (memcmp(a, b, shared_templates[i].mac ? 32 : len))
+			bad++;
+	}
+	for (size_t i = 0; i < SHARED_ALGS; i++)
+		xioctl(c->fd, CIOCFSESSION, &own[i]);
+	pthread_mutex_lock(&c->lock);
+	c->mismatches += bad;
+	c->errors += errs;
+	pthread_mutex_unlock(&c->lock);
+	free(src), free(a), free(b);
+	return NULL;
+}
+
+static void phase_shared(const struct params *prm)
+{
+	struct shared_ctx c = { .fd = open_device(), .ops = prm->ops,
+				.seed = prm->seed ^ 0x736861726564ull };
+	unsigned int threads = prm->threads < 2 ? 2 : prm->threads;
+	pthread_t tids[MAX_THREADS];
+	int err = c.fd < 0 ? -errno : 0;
+
+	pthread_mutex_init(&c.lock, NULL);
+	for (size_t i = 0; !err && i < SHARED_ALGS; i++)
+		err = shared_session(c.fd, i, &c.ses[i]);
+	if (!tap_ok(!err, "shared: sessions")) {
+		tap_diag("%s", strerror(-err));
+		return;
+	}
+	for (unsigned int t = 0; t < threads; t++)
+		pthread_create(&tids[t], NULL, shared_thread, &c);
+	for (unsigned int t = 0; t < threads; t++)
+		pthread_join(tids[t], NULL);
+	if (!tap_ok(!c.mismatches && !c.errors,
+		    "shared: %u threads x %u requests on shared sessions match private ones",
+		    threads, c.ops))
+		tap_diag("%u mismatches, %u failed calls", c.mismatches, c.errors);
+	close(c.fd);
+}
+
 /* ---- the kill phase ---- */
 
 static void *victim_thread(void *p)
@@ -860,7 +977,7 @@ static bool session_works(int fd, uint32_t ses)
 	return run_op(fd, ses, COP_ENCRYPT, 0, buf, buf, 16, iv, NULL) == 0;
 }
 
-static void limit_sessions(void)
+static void limit_sessions(unsigned int want)
 {
 	uint32_t *ses = calloc(LIMIT_PROBE_MAX, sizeof(*ses));
 	int fd = open_device(), err = 0;
@@ -883,6 +1000,9 @@ static void limit_sessions(void)
 		       session_works(fd, ses[n / 2]),
 		       "limit: freeing one session makes room for another");
 	}
+	if (want)
+		tap_ok(n == want, "limit: %u sessions per file, as configured (%u)",
+		       n, want);
 	close(fd);
 	free(ses);
 }
@@ -894,7 +1014,7 @@ static void raise_file_limit(void)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-static void limit_files(void)
+static void limit_files(unsigned int want)
 {
 	int *fds = calloc(LIMIT_PROBE_MAX, sizeof(*fds));
 	unsigned int n = 0;
@@ -924,6 +1044,9 @@ static void limit_files(void)
 		       session_works(fds[0], ses),
 		       "limit: closing one file makes room for another");
 	}
+	if (want)
+		tap_ok(n == want, "limit: %u open files, as configured (%u)", n,
+		       want);
 	for (unsigned int i = 0; i < n; i++)
 		close(fds[i]);
 	free(fds);
@@ -933,6 +1056,29 @@ static void limit_files(void)
 	close(fd);
 }
 
+/*
+ * The configured largest request works in one call and one block more is
+ * refused with E2BIG (the driver checks before sending anything).
+ */
+static void limit_data_len(unsigned int want)
+{
+	size_t len = want + 16;
+	uint8_t *buf = calloc(1, len), iv[16] = { 0 };
+	int fd = open_device(), err;
+	uint32_t ses;
+
+	if (!buf || fd < 0 || new_cbc_session(fd, &ses))
+		abort();
+	err = run_op(fd, ses, COP_ENCRYPT, 0, buf, buf, want - want % 16, iv,
+		     NULL);
+	tap_ok(!err, "limit: a %u-byte request (max-data-len) works", want);
+	err = run_op(fd, ses, COP_ENCRYPT, 0, buf, buf, len - len % 16, iv, NULL);
+	if (!tap_ok(err == -E2BIG, "limit: %zu bytes -> E2BIG", len - len % 16))
+		tap_diag("got %s", err ? strerrorname_np(-err) : "success");
+	close(fd);
+	free(buf);
+}
+
 /* ---- command line ---- */
 
 static void usage(void)
@@ -940,6 +1086,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: cryptodev-stress [-d DEV] [-p PROCS] [-t THREADS] [-n OPS]\n"
 		"                        [-s SEED] [-k KILLS] [-c CYCLES] [-x PHASES]\n"
+		"                        [-S SESSIONS] [-F FILES] [-L DATA_LEN]\n"
 		"  -d DEV      device (default %s)\n"
 		"  -p PROCS    processes, 1-%d (default %d)\n"
 		"  -t THREADS  threads per process, 1-%d (default %d)\n"
@@ -947,7 +1094,11 @@ static void usage(void)
 		"  -s SEED     seed of every random choice (default %d)\n"
 		"  -k KILLS    children killed in the kill phase (default %d)\n"
 		"  -c CYCLES   open/close cycles in the storm phase (default %d)\n"
-		"  -x PHASES   comma-separated: mixed,kill,storm,limit (default all)\n",
+		"  -x PHASES   comma-separated: mixed,shared,kill,storm,limit\n"
+		"              (default all)\n"
+		"  -S N, -F N  the device's configured sessions per file and open\n"
+		"              files: the limit phase must find exactly these\n"
+		"  -L N        its max-data-len: N bytes work, N + 16 give E2BIG\n",
 		DEFAULT_DEVICE, MAX_PROCS, DEFAULT_PROCS, MAX_THREADS,
 		DEFAULT_THREADS, DEFAULT_OPS, DEFAULT_SEED, DEFAULT_KILLS,
 		DEFAULT_CYCLES);
@@ -967,11 +1118,13 @@ static unsigned long parse_num(const char *s, unsigned long min,
 
 static void parse_phases(struct params *prm, char *list)
 {
-	prm->phase_mixed = prm->phase_kill = false;
+	prm->phase_mixed = prm->phase_shared = prm->phase_kill = false;
 	prm->phase_storm = prm->phase_limit = false;
 	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
 		if (strcmp(tok, "mixed") == 0)
 			prm->phase_mixed = true;
+		else if (strcmp(tok, "shared") == 0)
+			prm->phase_shared = true;
 		else if (strcmp(tok, "kill") == 0)
 			prm->phase_kill = true;
 		else if (strcmp(tok, "storm") == 0)
@@ -988,10 +1141,13 @@ static void parse_args(struct params *prm, int argc, char **argv)
 	int opt;
 
 	*prm = (struct params){
-		DEFAULT_PROCS, DEFAULT_THREADS, DEFAULT_OPS, DEFAULT_KILLS,
-		DEFAULT_CYCLES, DEFAULT_SEED, true, true, true, true,
+		.procs = DEFAULT_PROCS, .threads = DEFAULT_THREADS,
+		.ops = DEFAULT_OPS, .kills = DEFAULT_KILLS,
+		.cycles = DEFAULT_CYCLES, .seed = DEFAULT_SEED,
+		.phase_mixed = true, .phase_shared = true, .phase_kill = true,
+		.phase_storm = true, .phase_limit = true,
 	};
-	while ((opt = getopt(argc, argv, "d:p:t:n:s:k:c:x:h")) != -1) {
+	while ((opt = getopt(argc, argv, "d:p:t:n:s:k:c:x:S:F:L:h")) != -1) {
 		switch (opt) {
 		case 'd': device = optarg; break;
 		case 'p': prm->procs = parse_num(optarg, 1, MAX_PROCS); break;
@@ -1001,6 +1157,9 @@ static void parse_args(struct params *prm, int argc, char **argv)
 		case 'k': prm->kills = parse_num(optarg, 0, 10000); break;
 		case 'c': prm->cycles = parse_num(optarg, 1, 10000000); break;
 		case 'x': parse_phases(prm, optarg); break;
+		case 'S': prm->want_sessions = parse_num(optarg, 1, LIMIT_PROBE_MAX); break;
+		case 'F': prm->want_files = parse_num(optarg, 1, LIMIT_PROBE_MAX); break;
+		case 'L': prm->want_data_len = parse_num(optarg, 16, 64u << 20); break;
 		default: usage();
 		}
 	}
@@ -1025,13 +1184,17 @@ int main(int argc, char **argv)
 		 (unsigned long long)prm.seed);
 	if (prm.phase_mixed)
 		phase_mixed(&prm);
+	if (prm.phase_shared)
+		phase_shared(&prm);
 	if (prm.phase_kill)
 		phase_kill(&prm);
 	if (prm.phase_storm)
 		phase_storm(&prm);
 	if (prm.phase_limit) {
-		limit_sessions();
-		limit_files();
+		limit_sessions(prm.want_sessions);
+		limit_files(prm.want_files);
+		if (prm.want_data_len)
+			limit_data_len(prm.want_data_len);
 	}
 	return tap_finish();
 }
