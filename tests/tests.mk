@@ -28,7 +28,8 @@ CDT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,\
 CDT_LDFLAGS := -static -pthread
 # The host engine's plain-C core, compiled in as it is (it is the subject).
 CDT_HOSTCORE_C := $(TOP)/qemu/tree/hw/virtio/virtio-cryptodev-host-core.c
-CDT_HOSTCORE_CFLAGS := $(CDT_CFLAGS) -I$(TOP)/qemu/tree/include
+CDT_HOSTCORE_CFLAGS := $(CDT_CFLAGS) -DVIRTIO_CRYPTODEV_STANDALONE \
+	-I$(TOP)/qemu/tree/include
 
 CDT_KAT := $(BIN)/cryptodev-kat
 CDT_STRESS := $(BIN)/cryptodev-stress
