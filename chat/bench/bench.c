@@ -452,7 +452,8 @@ static void on_numeric(struct bclient *c, const struct irc_msg *m)
 		on_oper(c);
 	else if (code == 366)
 		on_joined(c);
-	else if (code == 432 || code == 433 || code == 464 || code == 491)
+	else if (code == 432 || code == 433 || code == 464 || code == 491 ||
+		 (code >= 400 && c->state == C_OPERING))
 		kill_client(c, irc_last_param(m) ? irc_last_param(m) : "refused");
 	else if (code >= 400 && code < 600 && code != 422) {	/* 422: no MOTD */
 		st.errors++;
