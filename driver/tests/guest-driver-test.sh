@@ -19,6 +19,7 @@ n=0
 failed=0
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
+section() { echo "# == $1 (uptime $(cut -d' ' -f1 /proc/uptime) s)"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 # check DESCRIPTION COMMAND...: one case, the command's output as comments.
@@ -164,12 +165,19 @@ test_hostile() {
 	run_tap after-hostile vcd-smoke kat
 }
 
+section load
 test_load
+section basic
 test_basic
+section kill
 test_kill
+section rmmod_busy
 test_rmmod_busy
+section unbind
 test_unbind
+section pci_remove
 test_pci_remove
+section hostile
 test_hostile
 check "final rmmod" rmmod $DRV
 check "kernel log has no BUG/WARNING/Oops" kernel_log_clean

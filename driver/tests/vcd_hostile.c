@@ -669,7 +669,7 @@ static u32 hx_gcm(struct hx *h, u64 file, u32 ses, bool decrypt,
 	st = hx_send(h, m, 12 + src_len, dst_len, 5);
 	if (decrypt)
 		*match = le32_to_cpu(m->resp.len) == 0 &&
-			 memchr_inv(m->out, 0xaa, dst_len) == NULL;
+			 !memchr_inv(m->out, 0xaa, dst_len);
 	else
 		*match = st == VIRTIO_CRYPTODEV_S_OK &&
 			 !memcmp(m->out, hx_gcm_ct_tag, 32);

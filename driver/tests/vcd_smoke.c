@@ -235,7 +235,7 @@ static void kat_session_rules(int fd)
 	uint8_t key[80] = { 0 };
 	struct session_info_op siop;
 	uint32_t ses, clone_fd = 0;
-	uint8_t out[16];
+	uint8_t out[16], mac[20];
 
 	check(!new_session(fd, 0, NULL, 0, 0, NULL, 0) && errno == EINVAL,
 	      "cipher 0, mac 0 -> EINVAL");
@@ -261,11 +261,13 @@ static void kat_session_rules(int fd)
 
 	check(!ioctl(fd, CRIOGET, &clone_fd) && clone_fd > 2,
 	      "CRIOGET gives a new fd");
-	check(!do_crypt(clone_fd, ses, COP_ENCRYPT, 0, key, out, 16, key, NULL),
+	check(!do_crypt(clone_fd, ses, COP_ENCRYPT, 0, key, out, 16, key, mac),
 	      "the CRIOGET fd shares the open file's sessions");
 	close(clone_fd);
-	check(!do_crypt(fd, ses, COP_ENCRYPT, 0, key, out, 16, key, NULL),
+	check(!do_crypt(fd, ses, COP_ENCRYPT, 0, key, out, 16, key, mac),
 	      "closing the CRIOGET fd keeps the file");
+	check(do_crypt(fd, ses, COP_ENCRYPT, 0, key, out, 16, key, NULL) ==
+	      EFAULT, "combined session without a mac buffer -> EFAULT");
 	ioctl(fd, CIOCFSESSION, &ses);
 	check(ioctl(fd, _IO('c', 200)) && errno == EINVAL,
 	      "unknown ioctl -> EINVAL");
