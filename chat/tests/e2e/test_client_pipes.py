@@ -347,3 +347,34 @@ def test_interrupt_quits_politely(server, cchat, raw_client):
     ned.proc.send_signal(signal.SIGINT)
     assert ned.wait() == 0
     watcher.expect(r"^:ned!\S+ QUIT ")
+
+
+def test_garbage_from_the_server_is_survived(cchat):
+    """A hostile or broken server: odd, empty, over-long and binary lines
+    must neither crash the client nor stop it from working."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        client = cchat(host="127.0.0.1", port=listener.getsockname()[1],
+                       nick="oscar")
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(TIMEOUT)
+            junk = [b":srv 001 oscar :Welcome", b"", b":onlyprefix",
+                    b":srv 352", b":srv 403", b"PRIVMSG", b"JOIN",
+                    b":x!y@z KICK", b":x!y@z NICK", b":srv 433",
+                    b"\x00\x01\x02 \xff\xfe", b":a PRIVMSG #lobby :" +
+                    b"z" * 3000, b":srv 322 oscar", b"ERROR",
+                    b":x!y@z PRIVMSG #lobby :\x01ACTION", b"PING",
+                    b"\r\r\n\n", b":x!y@z PRIVMSG #lobby :still alive"]
+            conn.sendall(b"\r\n".join(junk) + b"\r\n")
+            client.expect(rf"{STAMP}<x -> #lobby> still alive$")
+            client.send("after the junk")
+            data = b""
+            while b"after the junk" not in data:
+                chunk = conn.recv(65536)
+                assert chunk, "client closed the connection"
+                data += chunk
+            assert b"PRIVMSG #lobby :after the junk\r\n" in data
+    assert client.wait() == 1
+    assert "lost the connection" in client.stderr_text()
