@@ -113,11 +113,6 @@ static bool expect_errno(int err, int want, const char *fmt, ...)
 	return ok;
 }
 
-static uint8_t *decode_field(const struct vec_data *d, size_t *len)
-{
-	return vec_decode(d, len);
-}
-
 /* The SP 800-38A F.2.1 (CBC) or F.5.1 (CTR) vector from the table. */
 static const struct cipher_vector *find_vector(uint32_t alg, size_t key_len)
 {
@@ -128,7 +123,7 @@ static const struct cipher_vector *find_vector(uint32_t alg, size_t key_len)
 
 		if (v->alg != alg)
 			continue;
-		key = decode_field(&v->key, &len);
+		key = vec_decode(&v->key, &len);
 		free(key);
 		if (len == key_len)
 			return v;
@@ -157,10 +152,10 @@ static void test_write_iv(int fd, uint32_t alg, uint16_t op)
 {
 	const struct cipher_vector *v = find_vector(alg, 16);
 	size_t key_len, iv_len, pt_len, ct_len, half;
-	uint8_t *key = decode_field(&v->key, &key_len);
-	uint8_t *iv = decode_field(&v->iv, &iv_len);
-	uint8_t *pt = decode_field(&v->plain, &pt_len);
-	uint8_t *ct = decode_field(&v->cipher, &ct_len);
+	uint8_t *key = vec_decode(&v->key, &key_len);
+	uint8_t *iv = vec_decode(&v->iv, &iv_len);
+	uint8_t *pt = vec_decode(&v->plain, &pt_len);
+	uint8_t *ct = vec_decode(&v->cipher, &ct_len);
 	uint8_t out[64], want_iv[16];
 	uint32_t ses;
 	int err;
@@ -193,10 +188,10 @@ static void test_write_iv_continues(int fd)
 {
 	const struct cipher_vector *v = find_vector(CRYPTO_AES_CBC, 16);
 	size_t key_len, iv_len, pt_len, ct_len;
-	uint8_t *key = decode_field(&v->key, &key_len);
-	uint8_t *iv = decode_field(&v->iv, &iv_len);
-	uint8_t *pt = decode_field(&v->plain, &pt_len);
-	uint8_t *ct = decode_field(&v->cipher, &ct_len);
+	uint8_t *key = vec_decode(&v->key, &key_len);
+	uint8_t *iv = vec_decode(&v->iv, &iv_len);
+	uint8_t *pt = vec_decode(&v->plain, &pt_len);
+	uint8_t *ct = vec_decode(&v->cipher, &ct_len);
 	uint8_t out[64] = { 0 };
 	uint32_t ses1, ses2;
 	int err;
@@ -241,8 +236,8 @@ static void test_hash_reset_update_final(int fd)
 	const struct hash_vector *v = find_hash_vector(
 		"FIPS 180 SHA-256 two-block");
 	size_t msg_len, want_len;
-	uint8_t *msg = decode_field(&v->msg, &msg_len);
-	uint8_t *want = decode_field(&v->digest, &want_len);
+	uint8_t *msg = vec_decode(&v->msg, &msg_len);
+	uint8_t *want = vec_decode(&v->digest, &want_len);
 	static const char noise[] = "absorbed, then thrown away by RESET";
 	uint8_t mac[64];
 	uint32_t ses;
@@ -315,10 +310,10 @@ static void test_combined_session(int fd)
 	const struct cipher_vector *v = find_vector(CRYPTO_AES_CBC, 16);
 	static const char mac_key[] = "Jefe";
 	size_t key_len, iv_len, pt_len, ct_len;
-	uint8_t *key = decode_field(&v->key, &key_len);
-	uint8_t *iv = decode_field(&v->iv, &iv_len);
-	uint8_t *pt = decode_field(&v->plain, &pt_len);
-	uint8_t *ct = decode_field(&v->cipher, &ct_len);
+	uint8_t *key = vec_decode(&v->key, &key_len);
+	uint8_t *iv = vec_decode(&v->iv, &iv_len);
+	uint8_t *pt = vec_decode(&v->plain, &pt_len);
+	uint8_t *ct = vec_decode(&v->cipher, &ct_len);
 	uint8_t want_mac[32], mac[32], out[64];
 	uint32_t ses;
 	int err;
