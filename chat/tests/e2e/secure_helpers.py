@@ -213,7 +213,8 @@ class RecordProxy:
         self.armed = {}
         self.held = {}
         self.lock = threading.Lock()
-        self.done = threading.Event()
+        self.acted = threading.Event()  # the armed record was handled
+        self.done = threading.Event()   # ... and, for reorder, sent late
         self.socks = []
         self.frames = {"c2s": [], "s2c": []}
         threading.Thread(target=self._accept, daemon=True).start()
@@ -266,6 +267,7 @@ class RecordProxy:
         if action is None:
             dst.sendall(frame)
             return True
+        self.acted.set()
         if action == "flip":
             changed = bytearray(frame)
             changed[3 + 16 + 5] ^= 0x08     # a ciphertext bit
@@ -334,12 +336,15 @@ def record_proxy():
 
 class Tcpdump:
     """tcpdump on lo for one TCP port, writing every packet as it comes
-    (-U) to a pcap file; started and ready once it says "listening"."""
+    to a pcap file; started and ready once it says "listening".  Without
+    --immediate-mode the kernel hands packets over in blocks, and those
+    of the last moments would be lost at the stop."""
 
     def __init__(self, path, port, interface="lo"):
         self.path = Path(path)
         self.proc = subprocess.Popen(
-            ["tcpdump", "-i", interface, "-U", "-n", "-s", "0",
+            ["tcpdump", "-i", interface, "--immediate-mode", "-U", "-n",
+             "-s", "0",
              "-w", str(self.path), "tcp port %d" % port],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.err = b""
@@ -351,8 +356,23 @@ class Tcpdump:
                                      self.err.decode(errors="replace"))
             self.err += self.proc.stderr.read1(4096)
 
+    def _settle(self):
+        """Until the file has not grown for a moment."""
+        size, still_since = -1, time.monotonic()
+        deadline = still_since + TIMEOUT
+        while time.monotonic() < deadline:
+            now = self.path.stat().st_size if self.path.exists() else 0
+            if now != size:
+                size, still_since = now, time.monotonic()
+            elif time.monotonic() - still_since > self.SETTLE_S:
+                return
+            time.sleep(0.05)
+
+    SETTLE_S = 0.3
+
     def stop(self):
         """Ends the capture and returns the path of the pcap file."""
+        self._settle()
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
         try:
