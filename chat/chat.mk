@@ -76,6 +76,40 @@ $(CHAT_UNIT_DIR)/test_common_%: $(CHAT_UNIT_DIR)/test_common_%.o \
 # After the client's fragments, so that their programs are known here.
 CHAT_PROGRAMS := $(BIN)/cchatd $(filter $(BIN)/cchat%,$(ALL_TARGETS))
 
+# ---- The guest's programs ------------------------------------------------
+#
+# The VM's busybox initramfs has no shared libraries: cchat and the secure
+# tools go there linked statically (the same sources and wire code as the
+# host's programs; secure.mk's tools are static already).  A static link
+# cannot carry the sanitizers, so a SANITIZE=1 make asks a plain make for
+# them.  vm/vm.mk copies LAB_GUEST_BINS to the guest's /bin.
+
+CHAT_GUEST_CCHAT := $(TOP)/build/bin/static/cchat
+CHAT_GUEST_TOOLS := $(TOP)/build/bin/secure-interop $(TOP)/build/bin/secure-bench
+CHAT_READLINE_STATIC_LIBS := $(shell pkg-config --static --libs readline \
+	2>/dev/null || echo -lreadline -ltinfo)
+LAB_GUEST_BINS += $(CHAT_GUEST_CCHAT) $(CHAT_GUEST_TOOLS)
+
+ifeq ($(SANITIZE),1)
+.PHONY: chat-guest-bins
+chat-guest-bins:
+	@$(MAKE) --no-print-directory SANITIZE= $(CHAT_GUEST_CCHAT) \
+		$(CHAT_GUEST_TOOLS)
+$(CHAT_GUEST_CCHAT) $(CHAT_GUEST_TOOLS): chat-guest-bins
+else
+# glibc warns that getaddrinfo and getpwuid need its shared NSS modules
+# at run time in a static program; cchat in the guest is given numeric
+# addresses and a nick, so neither ever needs them.  The warnings are
+# kept in cchat-static.ldlog, shown only when the link fails.
+$(CHAT_GUEST_CCHAT): $(CHAT_BUILD)/client/main.o $(CHAT_CLIENT_LIB) \
+		$(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
+	@mkdir -p $(@D)
+	$(CC) -static -o $@.tmp $^ $(CHAT_READLINE_STATIC_LIBS) \
+		$(SECURE_CRYPTO_STATIC_LIBS) 2>$(CHAT_BUILD)/cchat-static.ldlog || \
+		{ cat $(CHAT_BUILD)/cchat-static.ldlog; exit 1; }
+	@mv $@.tmp $@
+endif
+
 .PHONY: check-chat demo-chat
 check-chat: $(CHAT_PROGRAMS) $(CHAT_UNIT_TESTS)
 	@mkdir -p $(RESULTS)
