@@ -36,6 +36,10 @@ DRV_HOSTILE_KO := $(DRV_BUILD)/hostile/vcd_hostile.ko
 DRV_SMOKE := $(BIN)/vcd-smoke
 DRV_GUEST_TEST := $(TOP)/driver/tests/guest-driver-test.sh
 DRV_GUEST_TIMEOUT := 900
+# Red zones and poisoning catch use-after-free and overruns in the guest.
+DRV_GUEST_APPEND := slub_debug=FZPU
+# Another QEMU binary for check-driver (default: the lab's).
+DRV_QEMU ?=
 # A static guest binary: no sanitizers (they need the dynamic runtime).
 DRV_SMOKE_CFLAGS := $(filter-out -fsanitize% -fno-sanitize% \
 	-fno-omit-frame-pointer,$(BASE_CFLAGS)) $(CFLAGS)
@@ -80,6 +84,7 @@ check-driver: lab $(DRV_KO) $(DRV_HOSTILE_KO) $(DRV_SMOKE)
 	@status=0; \
 	$(LAB_RUN) --timeout $(DRV_GUEST_TIMEOUT) \
 		--qemu-arg -device --qemu-arg virtio-cryptodev-pci \
+		$(if $(DRV_QEMU),--qemu $(DRV_QEMU)) --append "$(DRV_GUEST_APPEND)" \
 		--console-log $(DRV_BUILD)/console.log \
 		-- 'sh /opt/tests/guest-driver-test.sh' \
 		> $(DRV_BUILD)/guest.tap || status=$$?; \

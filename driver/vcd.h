@@ -129,8 +129,19 @@ struct vcd_file {
 	struct vcd_req *close_req;	/* sent by release() */
 };
 
+/*
+ * Objects alive, for the tests' leak checks
+ * (/sys/kernel/debug/virtio_cryptodev/).
+ */
+struct vcd_stats {
+	atomic_t devices;
+	atomic_t files;
+	atomic_t requests;
+};
+
 /* vcd_main.c */
 extern struct workqueue_struct *vcd_wq;
+extern struct vcd_stats vcd_stats;
 void vcd_device_put(struct vcd_device *dev);
 void vcd_device_get(struct vcd_device *dev);
 

@@ -77,6 +77,7 @@ static int vcd_open(struct inode *inode, struct file *filp)
 	if (!f)
 		return -ENOMEM;
 	xa_init(&f->sessions);
+	atomic_inc(&vcd_stats.files);
 	vcd_device_get(dev);
 	f->dev = dev;
 
@@ -110,6 +111,7 @@ fail_close:
 fail:
 	vcd_device_put(dev);
 	kfree(f);
+	atomic_dec(&vcd_stats.files);
 	return err;
 }
 
@@ -131,6 +133,7 @@ static int vcd_release(struct inode *inode, struct file *filp)
 	xa_destroy(&f->sessions);
 	vcd_device_put(f->dev);
 	kfree(f);
+	atomic_dec(&vcd_stats.files);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
  * device went away stays a valid object that answers -ENODEV.
  */
 
+#include <linux/debugfs.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -27,7 +28,9 @@ MODULE_PARM_DESC(max_data_len,
 		 "Cap on bytes per request, below the device's own limit");
 
 struct workqueue_struct *vcd_wq;
+struct vcd_stats vcd_stats;
 static DEFINE_IDA(vcd_ida);
+static struct dentry *vcd_debugfs;
 
 static void vcd_device_release(struct kref *ref)
 {
@@ -35,6 +38,7 @@ static void vcd_device_release(struct kref *ref)
 
 	kfree(dev->queues);
 	kfree(dev);
+	atomic_dec(&vcd_stats.devices);
 }
 
 void vcd_device_get(struct vcd_device *dev)
@@ -174,6 +178,7 @@ static int vcd_probe(struct virtio_device *vdev)
 	if (!dev)
 		return -ENOMEM;
 	kref_init(&dev->ref);
+	atomic_inc(&vcd_stats.devices);
 	dev->vdev = vdev;
 	dev->index = -1;
 	strscpy(dev->name, "crypto?", sizeof(dev->name));
@@ -254,6 +259,16 @@ static struct virtio_driver vcd_driver = {
 	.remove = vcd_remove,
 };
 
+static void vcd_debugfs_init(void)
+{
+	vcd_debugfs = debugfs_create_dir(VCD_DRV_NAME, NULL);
+	debugfs_create_atomic_t("devices", 0444, vcd_debugfs,
+				&vcd_stats.devices);
+	debugfs_create_atomic_t("files", 0444, vcd_debugfs, &vcd_stats.files);
+	debugfs_create_atomic_t("requests", 0444, vcd_debugfs,
+				&vcd_stats.requests);
+}
+
 static int __init vcd_init(void)
 {
 	int err;
@@ -262,9 +277,12 @@ static int __init vcd_init(void)
 	vcd_wq = alloc_workqueue("vcd_cleanup", WQ_UNBOUND, 0);
 	if (!vcd_wq)
 		return -ENOMEM;
+	vcd_debugfs_init();
 	err = register_virtio_driver(&vcd_driver);
-	if (err)
+	if (err) {
+		debugfs_remove_recursive(vcd_debugfs);
 		destroy_workqueue(vcd_wq);
+	}
 	return err;
 }
 
@@ -272,6 +290,7 @@ static void __exit vcd_exit(void)
 {
 	unregister_virtio_driver(&vcd_driver);
 	destroy_workqueue(vcd_wq);
+	debugfs_remove_recursive(vcd_debugfs);
 }
 
 module_init(vcd_init);

@@ -36,6 +36,7 @@ static void vcd_req_release(struct kref *ref)
 	kvfree(req->out);
 	kfree(req->sg);
 	kfree(req);
+	atomic_dec(&vcd_stats.requests);
 }
 
 void vcd_req_put(struct vcd_req *req)
@@ -113,6 +114,7 @@ struct vcd_req *vcd_req_alloc(struct vcd_device *dev, u32 opcode, u64 file,
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return ERR_PTR(-ENOMEM);
+	atomic_inc(&vcd_stats.requests);
 	kref_init(&req->ref);
 	init_completion(&req->done);
 	atomic_set(&req->state, VCD_REQ_PENDING);

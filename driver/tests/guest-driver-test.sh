@@ -68,6 +68,26 @@ virtio_name() {
 	return 1
 }
 
+STATS=/sys/kernel/debug/virtio_cryptodev
+
+# Nothing of the driver's may outlive its users: files and requests at 0,
+# one device object (the bound one) once old files are closed.
+stats_idle() {
+	[ "$(cat $STATS/files)" = 0 ] && [ "$(cat $STATS/requests)" = 0 ] &&
+		[ "$(cat $STATS/devices)" = 1 ]
+}
+
+check_no_leaks() {
+	if wait_for stats_idle; then
+		ok "$1: no files, requests or old devices left"
+	else
+		not_ok "$1: no files, requests or old devices left"
+		for f in devices files requests; do
+			echo "# $f: $(cat $STATS/$f)"
+		done
+	fi
+}
+
 kernel_log_clean() {
 	! dmesg | grep -E "$KERNEL_BAD"
 }
@@ -83,6 +103,7 @@ test_basic() {
 	run_tap storm vcd-smoke storm $STORM_CYCLES
 	run_tap threads vcd-smoke threads $THREADS $THREAD_ROUNDS
 	run_tap limits vcd-smoke limits
+	check_no_leaks basic
 }
 
 # SIGKILL while requests are in flight: the process dies at once, the
@@ -102,6 +123,7 @@ test_kill() {
 	check "killed processes (SIGKILL mid-request, $KILL_ROUNDS rounds)" \
 		grep -q busy /tmp/busy.out
 	run_tap after-kill vcd-smoke storm 20
+	check_no_leaks kill
 }
 
 test_rmmod_busy() {
@@ -140,6 +162,7 @@ test_unbind() {
 	done
 	check "unbind/bind under load, $UNBIND_ROUNDS rounds, then it works" \
 		vcd-smoke storm 10
+	check_no_leaks unbind
 }
 
 # Hot-unplug as the guest sees it: the PCI function goes away.
@@ -150,6 +173,7 @@ test_pci_remove() {
 	check "PCI rescan brings /dev/crypto back" \
 		sh -c "echo 1 > /sys/bus/pci/rescan && sleep 1 && [ -c /dev/crypto ]"
 	run_tap replug vcd-smoke kat
+	check_no_leaks unplug
 }
 
 test_hostile() {
@@ -163,6 +187,7 @@ test_hostile() {
 	check "modprobe $DRV after the hostile driver" modprobe $DRV
 	check "/dev/crypto after the hostile driver" wait_for '[ -c /dev/crypto ]'
 	run_tap after-hostile vcd-smoke kat
+	check_no_leaks hostile
 }
 
 section load

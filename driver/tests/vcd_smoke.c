@@ -342,10 +342,14 @@ static void *worker_main(void *arg)
 		for (j = 0; j < (int)len; j++)
 			src[j] = (uint8_t)(i * 31 + j);
 		memset(iv, i, sizeof(iv));
-		if (do_crypt(w->fd, ses, COP_ENCRYPT, 0, src, mid, len, iv, NULL) ||
+		/* Stop at the first failure: the device may be gone. */
+		if (do_crypt(w->fd, ses, COP_ENCRYPT, 0, src, mid, len, iv,
+			     NULL) ||
 		    do_crypt(w->fd, ses, COP_DECRYPT, 0, mid, back, len, iv,
-			  NULL) || memcmp(src, back, len))
-			w->bad++;
+			     NULL) || memcmp(src, back, len)) {
+			w->bad = w->rounds - i;
+			break;
+		}
 	}
 	ioctl(w->fd, CIOCFSESSION, &ses);
 out:
