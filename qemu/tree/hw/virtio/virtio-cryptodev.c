@@ -623,6 +623,7 @@ static bool virtio_cryptodev_handle_request(VirtIOCryptodev *s,
     if (virtio_cryptodev_needs_worker(s, req) && s->inflight &&
         s->inflight_bytes + virtio_cryptodev_data_len(req) >
         VIRTIO_CRYPTODEV_INFLIGHT_BUDGET) {
+        trace_virtio_cryptodev_throttle(s, s->inflight, s->inflight_bytes);
         virtqueue_unpop(vq, &req->elem, 0);
         g_free(req);
         s->throttled = true;
@@ -662,6 +663,7 @@ static void virtio_cryptodev_kick(void *opaque)
 /* Stop taking requests, wait for those in flight, drop all host state. */
 static void virtio_cryptodev_quiesce(VirtIOCryptodev *s)
 {
+    trace_virtio_cryptodev_quiesce(s, s->inflight, g_hash_table_size(s->files));
     s->quiescing = true;
     AIO_WAIT_WHILE_UNLOCKED(NULL, s->inflight > 0);
     virtio_cryptodev_close_all_files(s);

@@ -66,13 +66,13 @@ static void vcd_start_driver(VcdTest *t)
     qvirtio_set_driver_ok(&t->dev->vdev);
 }
 
-static VcdTest *vcd_start(const char *extra)
+static VcdTest *vcd_start_on(const char *machine, const char *extra)
 {
     VcdTest *t = g_new0(VcdTest, 1);
     QPCIAddress addr = { .devfn = DEVFN };
 
-    t->qts = qtest_initf("-machine q35 -nodefaults "
-                         "-device virtio-cryptodev-pci,addr=04.0,%s", extra);
+    t->qts = qtest_initf("%s -nodefaults -device virtio-cryptodev-pci,"
+                         "id=vc0,addr=04.0,%s", machine, extra);
     pc_alloc_init(&t->alloc, t->qts, 0);
     t->bus = qpci_new_pc(t->qts, &t->alloc);
     t->dev = virtio_pci_new(t->bus, &addr);
@@ -80,6 +80,11 @@ static VcdTest *vcd_start(const char *extra)
     qvirtio_pci_device_enable(t->dev);
     vcd_start_driver(t);
     return t;
+}
+
+static VcdTest *vcd_start(const char *extra)
+{
+    return vcd_start_on("-machine q35", extra);
 }
 
 static void vcd_stop(VcdTest *t)
@@ -620,6 +625,142 @@ static void test_offloaded(void)
     vcd_stop(t);
 }
 
+/*
+ * Queue @n OP_CRYPT requests of @len bytes, no flags, on queue 0 without
+ * waiting; the data is whatever guest RAM holds.  Returns the output buffers' addresses.
+ */
+static uint64_t *vcd_queue_crypt(VcdTest *t, uint64_t f, uint32_t ses, int n,
+                               uint32_t len)
+{
+    struct virtio_cryptodev_req_hdr hdr = {};
+    uint64_t *out = g_new(uint64_t, n);
+    uint64_t in;
+    uint32_t head;
+    int i;
+
+    hdr.opcode = cpu_to_le32(VIRTIO_CRYPTODEV_OP_CRYPT);
+    hdr.file = cpu_to_le64(f);
+    hdr.session = cpu_to_le32(ses);
+    hdr.u.crypt.src_len = cpu_to_le32(len);
+    hdr.u.crypt.dst_len = cpu_to_le32(len);
+    for (i = 0; i < n; i++) {
+        in = guest_alloc(&t->alloc, sizeof(hdr) + len);
+        out[i] = guest_alloc(&t->alloc, RESP_LEN + len);
+        qtest_memwrite(t->qts, in, &hdr, sizeof(hdr));
+        qtest_memset(t->qts, out[i], 0xa5, RESP_LEN);
+        head = qvirtqueue_add(t->qts, t->vq[0], in, sizeof(hdr) + len,
+                              false, true);
+        qvirtqueue_add(t->qts, t->vq[0], out[i], RESP_LEN + len, true, false);
+        qvirtqueue_kick(t->qts, &t->dev->vdev, t->vq[0], head);
+    }
+    return out;
+}
+
+/* Wait until all @n answers of vcd_queue_crypt() say S_OK and @len. */
+static void vcd_wait_crypt(VcdTest *t, const uint64_t *out, int n, uint32_t len)
+{
+    gint64 start = g_get_monotonic_time();
+    struct virtio_cryptodev_resp resp;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        for (;;) {
+            qtest_memread(t->qts, out[i], &resp, sizeof(resp));
+            if (resp.status != 0xa5a5a5a5) {
+                break;
+            }
+            g_assert(g_get_monotonic_time() - start < TIMEOUT_US);
+            g_usleep(1000);
+        }
+        g_assert_cmpuint(le32_to_cpu(resp.status), ==, VIRTIO_CRYPTODEV_S_OK);
+        g_assert_cmpuint(le32_to_cpu(resp.len), ==, len);
+    }
+}
+
+/*
+ * Requests bigger than the in-flight budget allows at once: some wait in
+ * the queue and start when earlier ones complete.
+ */
+static void test_throttled(void)
+{
+    enum { N = 6, LEN = 8 * 1024 * 1024 };
+    VcdTest *t = vcd_start_on("-machine q35 -m 512M",
+                              "engine=builtin,max-data-len=8388608");
+    uint8_t key[16] = {};
+    uint64_t f = vcd_open_file(t);
+    uint32_t ses = vcd_session(t, f, CRYPTO_AES_CTR, key, 16, 0, NULL, 0);
+    g_autofree uint64_t *out = vcd_queue_crypt(t, f, ses, N, LEN);
+
+    vcd_wait_crypt(t, out, N, LEN);
+    vcd_stop(t);
+}
+
+#define BIG_LEN (1024 * 1024)
+
+/* Closing a file under its requests: they still complete normally. */
+static void test_close_in_flight(void)
+{
+    VcdTest *t = vcd_start("engine=builtin");
+    uint8_t key[16] = {};
+    uint64_t f = vcd_open_file(t);
+    uint32_t ses = vcd_session(t, f, CRYPTO_AES_CBC, key, 16,
+                               CRYPTO_SHA2_256_HMAC, key, 16);
+    g_autofree uint64_t *out = vcd_queue_crypt(t, f, ses, 16, BIG_LEN);
+    VcdReq r;
+    VcdAnswer a;
+
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_CLOSE_FILE, f, 0);
+    vcd_submit_split(t, 1, &r, 0, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_OK);
+    vcd_wait_crypt(t, out, 16, BIG_LEN);
+    vcd_submit_split(t, 1, &r, 0, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_NOFILE);
+    vcd_stop(t);
+}
+
+/* A reset with requests in flight forgets them, and every file. */
+static void test_reset_in_flight(void)
+{
+    VcdTest *t = vcd_start("engine=builtin");
+    uint8_t key[16] = {};
+    uint64_t f = vcd_open_file(t);
+    uint32_t ses = vcd_session(t, f, CRYPTO_AES_CTR, key, 16, 0, NULL, 0);
+    g_autofree uint64_t *out = vcd_queue_crypt(t, f, ses, 16, BIG_LEN);
+    VcdReq r;
+    VcdAnswer a;
+    int i;
+
+    qvirtio_reset(&t->dev->vdev);
+    for (i = 0; i < 2; i++) {
+        qvirtqueue_cleanup(t->dev->vdev.bus, t->vq[i], &t->alloc);
+    }
+    vcd_start_driver(t);
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_CLOSE_FILE, f, 0);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_NOFILE);
+    g_assert_cmpuint(vcd_open_file(t), >, f);
+    vcd_stop(t);
+}
+
+/* Unplugging the device with files open and requests in flight. */
+static void test_unplug_in_flight(void)
+{
+    VcdTest *t = vcd_start_on("-machine pc", "engine=builtin");
+    uint8_t key[16] = {};
+    uint64_t f = vcd_open_file(t);
+    uint32_t ses = vcd_session(t, f, CRYPTO_AES_CBC, key, 16,
+                               CRYPTO_SHA2_256_HMAC, key, 16);
+    g_autofree uint64_t *out = vcd_queue_crypt(t, f, ses, 16, BIG_LEN);
+
+    qpci_unplug_acpi_device_test(t->qts, "vc0", 4);
+    g_free(t->dev->pdev);
+    g_free(t->dev);
+    qpci_free_pc(t->bus);
+    alloc_destroy(&t->alloc);
+    qtest_quit(t->qts);
+    g_free(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -632,5 +773,10 @@ int main(int argc, char **argv)
     qtest_add_func("/virtio-cryptodev/protocol-error-reset",
                    test_protocol_error_and_reset);
     qtest_add_func("/virtio-cryptodev/offloaded", test_offloaded);
+    qtest_add_func("/virtio-cryptodev/throttled", test_throttled);
+    qtest_add_func("/virtio-cryptodev/close-in-flight", test_close_in_flight);
+    qtest_add_func("/virtio-cryptodev/reset-in-flight", test_reset_in_flight);
+    qtest_add_func("/virtio-cryptodev/unplug-in-flight",
+                   test_unplug_in_flight);
     return g_test_run();
 }
