@@ -34,6 +34,15 @@
 /* Driver-side cap on a request's data, whatever the device offers. */
 #define VCD_DATA_LEN_CAP	(64U << 20)
 
+/*
+ * Data of at least this many bytes goes to the device straight from the
+ * caller's pinned pages (zero-copy); smaller data is cheaper to copy.
+ */
+#define VCD_ZC_MIN_LEN		4096
+
+/* Descriptors a chain needs besides its data pages. */
+#define VCD_CHAIN_FIXED		8
+
 /* Limits read from the config space, clamped to what the ABI allows. */
 struct vcd_limits {
 	u32 max_files;
@@ -71,6 +80,15 @@ struct vcd_device {
 };
 
 /* A request's life; see vcd_req.c. */
+/* User pages a request reads or writes in place. */
+struct vcd_pinned {
+	struct page **pages;
+	unsigned int npages;
+	unsigned int offset;	/* of the data in the first page */
+	size_t len;
+	bool write;		/* the device writes them: dirty on unpin */
+};
+
 enum vcd_req_state {
 	VCD_REQ_PENDING,
 	VCD_REQ_DONE,		/* answered or failed: the waiter owns it */
@@ -88,10 +106,18 @@ struct vcd_req {
 	struct list_head node;	/* in vcd_queue.inflight */
 	struct vcd_device *dev;
 
-	void *in;		/* op input, after the header */
+	/*
+	 * Readable: header, @in, then @src_pin.  Writable: response,
+	 * @dst_pin, then @out.  The ops' layouts fit this: data (src, dst)
+	 * in user pages, the small parts (IV, AAD, digest) in @in / @out.
+	 */
+	void *in;		/* kernel part of the input */
 	size_t in_len;
-	void *out;		/* op output, after the response */
+	void *out;		/* kernel part of the output */
 	size_t out_len;
+	struct vcd_pinned src_pin;
+	struct vcd_pinned dst_pin;
+	struct work_struct free_work;	/* unpinning may sleep */
 	struct scatterlist *sg;	/* room for both directions */
 	unsigned int sg_out;	/* entries of the readable part */
 
@@ -149,6 +175,8 @@ void vcd_device_get(struct vcd_device *dev);
 struct vcd_req *vcd_req_alloc(struct vcd_device *dev, u32 opcode, u64 file,
 			      u32 session, size_t in_len, size_t out_len);
 void vcd_req_put(struct vcd_req *req);
+int vcd_req_pin(struct vcd_req *req, struct vcd_pinned *pin,
+		const void __user *uaddr, size_t len, bool write);
 int vcd_req_run(struct vcd_req *req, enum vcd_wait how);
 void vcd_vq_done(struct virtqueue *vq);
 void vcd_fail_inflight(struct vcd_device *dev);

@@ -300,6 +300,7 @@ static int vcd_ioc_sessinfo(struct vcd_file *f, void __user *arg)
 
 /* What a CIOCCRYPT turns into, worked out before anything is copied. */
 struct vcd_crypt_plan {
+	bool zc;		/* src and dst in pinned user pages */
 	u32 flags;
 	u32 iv_len;
 	u32 dst_len;
@@ -322,6 +323,7 @@ static int vcd_plan_crypt(const struct crypt_op *cop,
 		return -EINVAL;		/* AEAD goes through CIOCAUTHCRYPT */
 	if (cop->len > lim->max_data_len)
 		return -E2BIG;
+	p->zc = cop->len >= VCD_ZC_MIN_LEN && !(cop->flags & COP_FLAG_NO_ZC);
 	if (s->cipher) {
 		if (cop->len % s->block_size)
 			return -EINVAL;
@@ -348,15 +350,34 @@ static int vcd_plan_crypt(const struct crypt_op *cop,
 static int vcd_crypt_copy_out(const struct crypt_op *cop,
 			      const struct vcd_crypt_plan *p, const u8 *out)
 {
-	if (copy_to_user(cop->dst, out, p->dst_len))
-		return -EFAULT;
-	out += p->dst_len;
+	if (!p->zc) {
+		if (copy_to_user(cop->dst, out, p->dst_len))
+			return -EFAULT;
+		out += p->dst_len;
+	}
 	if (copy_to_user(cop->mac, out, p->mac_len))
 		return -EFAULT;
 	out += p->mac_len;
 	if (copy_to_user(cop->iv, out, p->iv_out_len))
 		return -EFAULT;
 	return 0;
+}
+
+/* Bounce the data, or pin it; the small parts always bounce. */
+static int vcd_crypt_fill(struct vcd_req *req, const struct crypt_op *cop,
+			  const struct vcd_crypt_plan *p)
+{
+	int err;
+
+	if (copy_from_user(req->in, cop->iv, p->iv_len))
+		return -EFAULT;
+	if (!p->zc)
+		return copy_from_user(req->in + p->iv_len, cop->src,
+				      cop->len) ? -EFAULT : 0;
+	err = vcd_req_pin(req, &req->src_pin, cop->src, cop->len, false);
+	if (err)
+		return err;
+	return vcd_req_pin(req, &req->dst_pin, cop->dst, p->dst_len, true);
 }
 
 static int vcd_ioc_crypt(struct vcd_file *f, void __user *arg)
@@ -380,8 +401,8 @@ static int vcd_ioc_crypt(struct vcd_file *f, void __user *arg)
 		return err;
 
 	req = vcd_req_alloc(f->dev, VIRTIO_CRYPTODEV_OP_CRYPT, f->handle,
-			    cop.ses, p.iv_len + cop.len,
-			    p.dst_len + p.mac_len + p.iv_out_len);
+			    cop.ses, p.iv_len + (p.zc ? 0 : cop.len),
+			    (p.zc ? 0 : p.dst_len) + p.mac_len + p.iv_out_len);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	para = &req->hdr.u.crypt;
@@ -395,11 +416,9 @@ static int vcd_ioc_crypt(struct vcd_file *f, void __user *arg)
 	para->mac_len = cpu_to_le32(p.mac_len);
 	para->iv_out_len = cpu_to_le32(p.iv_out_len);
 
-	if (copy_from_user(req->in, cop.iv, p.iv_len) ||
-	    copy_from_user(req->in + p.iv_len, cop.src, cop.len)) {
-		err = -EFAULT;
+	err = vcd_crypt_fill(req, &cop, &p);
+	if (err)
 		goto out;
-	}
 	err = vcd_req_run(req, VCD_WAIT_KILLABLE);
 	if (!err)
 		err = vcd_crypt_copy_out(&cop, &p, req->out);
@@ -441,6 +460,25 @@ static int vcd_check_aead(const struct crypt_auth_op *caop,
 	return 0;
 }
 
+/* IV and AAD bounce; the data bounces or is pinned. */
+static int vcd_aead_fill(struct vcd_req *req, const struct crypt_auth_op *caop,
+			 u32 iv_len, u32 dst_len, bool zc)
+{
+	u8 *in = req->in;
+	int err;
+
+	if (copy_from_user(in, caop->iv, iv_len) ||
+	    copy_from_user(in + iv_len, caop->auth_src, caop->auth_len))
+		return -EFAULT;
+	if (!zc)
+		return copy_from_user(in + iv_len + caop->auth_len, caop->src,
+				      caop->len) ? -EFAULT : 0;
+	err = vcd_req_pin(req, &req->src_pin, caop->src, caop->len, false);
+	if (err)
+		return err;
+	return vcd_req_pin(req, &req->dst_pin, caop->dst, dst_len, true);
+}
+
 static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
 {
 	struct virtio_cryptodev_aead_para *para;
@@ -448,7 +486,7 @@ static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
 	struct vcd_session s;
 	struct vcd_req *req;
 	u32 tag_len, dst_len;
-	bool enc;
+	bool enc, zc;
 	int err;
 
 	if (copy_from_user(&caop, arg, sizeof(caop)))
@@ -463,10 +501,12 @@ static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
 		return err;
 	enc = caop.op == COP_ENCRYPT;
 	dst_len = enc ? caop.len + tag_len : caop.len - tag_len;
+	zc = caop.len >= VCD_ZC_MIN_LEN && !(caop.flags & COP_FLAG_NO_ZC);
 
 	req = vcd_req_alloc(f->dev, VIRTIO_CRYPTODEV_OP_AEAD, f->handle,
-			    caop.ses, s.iv_len + caop.auth_len + caop.len,
-			    dst_len);
+			    caop.ses,
+			    s.iv_len + caop.auth_len + (zc ? 0 : caop.len),
+			    zc ? 0 : dst_len);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	para = &req->hdr.u.aead;
@@ -478,17 +518,13 @@ static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
 	para->tag_len = cpu_to_le32(tag_len);
 	para->dst_len = cpu_to_le32(dst_len);
 
-	if (copy_from_user(req->in, caop.iv, s.iv_len) ||
-	    copy_from_user(req->in + s.iv_len, caop.auth_src, caop.auth_len) ||
-	    copy_from_user(req->in + s.iv_len + caop.auth_len, caop.src,
-			   caop.len)) {
-		err = -EFAULT;
+	err = vcd_aead_fill(req, &caop, s.iv_len, dst_len, zc);
+	if (err)
 		goto out;
-	}
 	err = vcd_req_run(req, VCD_WAIT_KILLABLE);
 	if (err)
 		goto out;
-	if (copy_to_user(caop.dst, req->out, dst_len)) {
+	if (!zc && copy_to_user(caop.dst, req->out, dst_len)) {
 		err = -EFAULT;
 		goto out;
 	}

@@ -87,6 +87,22 @@ static int vcd_read_config(struct vcd_device *dev)
 	return 0;
 }
 
+/*
+ * Data moves page by page (pinned user pages or vmalloc bounce buffers),
+ * input and output in one chain: cap max_data_len so that both fit.
+ */
+static void vcd_fit_data_to_chain(struct vcd_device *dev)
+{
+	u32 pages = 0;
+
+	if (dev->max_sg > VCD_CHAIN_FIXED)
+		pages = (dev->max_sg - VCD_CHAIN_FIXED) / 2;
+	/* A buffer not page aligned spans one page more than its length. */
+	pages = pages ? pages - 1 : 0;
+	dev->limits.max_data_len = min_t(u64, dev->limits.max_data_len,
+					 (u64)pages * PAGE_SIZE);
+}
+
 static int vcd_init_vqs(struct vcd_device *dev)
 {
 	struct virtio_device *vdev = dev->vdev;
@@ -125,6 +141,7 @@ static int vcd_init_vqs(struct vcd_device *dev)
 			dev->max_sg = min(dev->max_sg,
 					  virtqueue_get_vring_size(vqs[i]));
 	}
+	vcd_fit_data_to_chain(dev);
 out:
 	kfree(vqs);
 	kfree(info);

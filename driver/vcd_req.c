@@ -24,10 +24,22 @@
 
 #include "vcd.h"
 
-static void vcd_req_release(struct kref *ref)
+static void vcd_unpin(struct vcd_pinned *pin)
 {
-	struct vcd_req *req = container_of(ref, struct vcd_req, ref);
+	if (!pin->pages)
+		return;
+	if (pin->write)
+		unpin_user_pages_dirty_lock(pin->pages, pin->npages, true);
+	else
+		unpin_user_pages(pin->pages, pin->npages);
+	kvfree(pin->pages);
+	pin->pages = NULL;
+}
 
+static void vcd_req_free(struct vcd_req *req)
+{
+	vcd_unpin(&req->src_pin);
+	vcd_unpin(&req->dst_pin);
 	/* Key material must not linger in freed memory. */
 	if (req->wipe_in)
 		kvfree_sensitive(req->in, req->in_len);
@@ -37,6 +49,28 @@ static void vcd_req_release(struct kref *ref)
 	kfree(req->sg);
 	kfree(req);
 	atomic_dec(&vcd_stats.requests);
+}
+
+static void vcd_req_free_work(struct work_struct *work)
+{
+	vcd_req_free(container_of(work, struct vcd_req, free_work));
+}
+
+/*
+ * The last reference may go in the virtqueue callback (hard interrupt)
+ * when the waiter was killed; unpinning pages may sleep, so it waits for
+ * a worker then.
+ */
+static void vcd_req_release(struct kref *ref)
+{
+	struct vcd_req *req = container_of(ref, struct vcd_req, ref);
+
+	if (in_task() || (!req->src_pin.pages && !req->dst_pin.pages)) {
+		vcd_req_free(req);
+		return;
+	}
+	INIT_WORK(&req->free_work, vcd_req_free_work);
+	queue_work(vcd_wq, &req->free_work);
 }
 
 void vcd_req_put(struct vcd_req *req)
@@ -74,17 +108,66 @@ static struct scatterlist *vcd_sg_fill(struct scatterlist *sg, void *buf,
 	return sg;
 }
 
+static struct scatterlist *vcd_sg_fill_pinned(struct scatterlist *sg,
+					      const struct vcd_pinned *pin)
+{
+	size_t len = pin->len, off = pin->offset;
+	unsigned int i;
+
+	for (i = 0; i < pin->npages && len; i++) {
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
+
+		sg_set_page(sg++, pin->pages[i], chunk, off);
+		len -= chunk;
+		off = 0;
+	}
+	return sg;
+}
+
+/*
+ * Pin @len bytes of the caller's memory at @uaddr for the device to read
+ * (or, with @write, to write) in place.
+ */
+int vcd_req_pin(struct vcd_req *req, struct vcd_pinned *pin,
+		const void __user *uaddr, size_t len, bool write)
+{
+	unsigned long start = (unsigned long)uaddr;
+	int got;
+
+	if (!len)
+		return 0;
+	pin->offset = offset_in_page(start);
+	pin->npages = DIV_ROUND_UP(pin->offset + len, PAGE_SIZE);
+	pin->pages = kvmalloc_array(pin->npages, sizeof(*pin->pages),
+				    GFP_KERNEL);
+	if (!pin->pages)
+		return -ENOMEM;
+	pin->write = write;
+	pin->len = len;
+	got = pin_user_pages_fast(start & PAGE_MASK, pin->npages,
+				  write ? FOLL_WRITE : 0, pin->pages);
+	if (got == pin->npages)
+		return 0;
+	if (got > 0)
+		unpin_user_pages(pin->pages, got);
+	kvfree(pin->pages);
+	pin->pages = NULL;
+	return got < 0 ? got : -EFAULT;
+}
+
 /*
  * The chain is the header plus the input (device-readable), then the
- * response plus the output (device-writable).  Buffers are kernel bounce
- * buffers today; the device accepts any split, so pinned user pages can
- * replace them without a format change.
+ * response plus the output (device-writable).  Kernel parts are bounce
+ * buffers; data may also be pinned user pages.  The device reads each
+ * part as one byte stream, whatever the split.
  */
 static int vcd_req_map(struct vcd_req *req)
 {
-	unsigned int n_out = 1 + vcd_buf_sg_count(req->in, req->in_len);
-	unsigned int n_in = 1 + vcd_buf_sg_count(req->out, req->out_len);
-	struct scatterlist *sg;
+	unsigned int n_out = 1 + vcd_buf_sg_count(req->in, req->in_len) +
+			     req->src_pin.npages;
+	unsigned int n_in = 1 + vcd_buf_sg_count(req->out, req->out_len) +
+			    req->dst_pin.npages;
+	struct scatterlist *sg, *next;
 
 	if (n_out + n_in > req->dev->max_sg)
 		return -E2BIG;
@@ -96,12 +179,14 @@ static int vcd_req_map(struct vcd_req *req)
 
 	sg_init_table(sg, n_out);
 	sg_set_buf(sg, &req->hdr, sizeof(req->hdr));
-	vcd_sg_fill(sg + 1, req->in, req->in_len);
+	next = vcd_sg_fill(sg + 1, req->in, req->in_len);
+	vcd_sg_fill_pinned(next, &req->src_pin);
 
 	sg += n_out;
 	sg_init_table(sg, n_in);
 	sg_set_buf(sg, &req->resp, sizeof(req->resp));
-	vcd_sg_fill(sg + 1, req->out, req->out_len);
+	next = vcd_sg_fill_pinned(sg + 1, &req->dst_pin);
+	vcd_sg_fill(next, req->out, req->out_len);
 	return 0;
 }
 
@@ -138,9 +223,6 @@ struct vcd_req *vcd_req_alloc(struct vcd_device *dev, u32 opcode, u64 file,
 		if (!req->out)
 			goto fail;
 	}
-	err = vcd_req_map(req);
-	if (err)
-		goto fail;
 	return req;
 
 fail:
@@ -208,6 +290,11 @@ static int vcd_req_queue(struct vcd_req *req, enum vcd_wait how)
 	unsigned long seen;
 	int err;
 
+	if (!req->sg) {
+		err = vcd_req_map(req);
+		if (err)
+			return err;
+	}
 	kref_get(&req->ref);		/* the virtqueue's reference */
 	for (;;) {
 		err = vcd_req_try_queue(q, req, &seen);
@@ -416,6 +503,7 @@ int vcd_status_to_errno(u32 opcode, u32 status)
 int vcd_req_run(struct vcd_req *req, enum vcd_wait how)
 {
 	u32 opcode = le32_to_cpu(req->hdr.opcode);
+	size_t out_len;
 	int err;
 
 	err = vcd_req_queue(req, how);
@@ -427,11 +515,12 @@ int vcd_req_run(struct vcd_req *req, enum vcd_wait how)
 	err = vcd_status_to_errno(opcode, le32_to_cpu(req->resp.status));
 	if (err)
 		return err;
-	if (le32_to_cpu(req->resp.len) != req->out_len ||
-	    req->written < sizeof(req->resp) + req->out_len) {
+	out_len = req->dst_pin.len + req->out_len;
+	if (le32_to_cpu(req->resp.len) != out_len ||
+	    req->written < sizeof(req->resp) + out_len) {
 		pr_warn_ratelimited("%s: op %u: %u output bytes, expected %zu\n",
 				    req->dev->name, opcode,
-				    le32_to_cpu(req->resp.len), req->out_len);
+				    le32_to_cpu(req->resp.len), out_len);
 		return -EIO;
 	}
 	return 0;
