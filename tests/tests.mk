@@ -57,7 +57,7 @@ max-data-len=$(CDT_LIMITS_DATA_LEN)
 CDT_LIMITS_ARGS := -S $(CDT_LIMITS_SESSIONS) -F $(CDT_LIMITS_FILES) \
 	-L $(CDT_LIMITS_DATA_LEN)
 CDT_EXPECT := cryptodev-kat cryptodev-stress cryptodev-hostcore-kat \
-	cryptodev-limits
+	cryptodev-limits cryptodev-leaks
 CDT_TAP2JUNIT := $(PYTHON) $(TOP)/tests/tap2junit
 CDT_VM_ARGS = --smp 2 --qemu-arg -device --qemu-arg $(CDT_QEMU_DEVICE) \
 	--modprobe virtio_cryptodev

@@ -64,6 +64,35 @@ for p in $programs; do
 		exit 1 ;;
 	esac
 done
+# After everything: nothing of the driver's may be left behind (its
+# debugfs counters, when it has them).  Requests orphaned by killed
+# processes may take a moment to come back from the device.
+leak_check() {
+	dir=/sys/kernel/debug/virtio_cryptodev
+	t=1
+	if [ ! -d "$dir" ]; then
+		echo "ok 1 - driver counters # SKIP no $dir"
+		echo "1..1"
+		return 0
+	fi
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$(cat "$dir/files")" = 0 ] && [ "$(cat "$dir/requests")" = 0 ] && break
+		sleep 0.5
+	done
+	for counter in files requests; do
+		value=$(cat "$dir/$counter")
+		if [ "$value" = 0 ]; then
+			echo "ok $t - no driver $counter left after the tests"
+		else
+			echo "not ok $t - $value driver $counter left after the tests"
+		fi
+		t=$((t + 1))
+	done
+	echo "1..2"
+	[ "$(cat "$dir/files")" = 0 ] && [ "$(cat "$dir/requests")" = 0 ]
+}
+subtest cryptodev-leaks leak_check
+
 echo "1..$n"
 rm -f "$status_file"
 [ "$failed" = 0 ]
