@@ -281,6 +281,21 @@ static void test_config(void)
     vcd_stop(t);
 }
 
+/* aead=off: no F_AEAD, and so no GCM session. */
+static void test_aead_off(void)
+{
+    VcdTest *t = vcd_start("engine=builtin,aead=off");
+    uint8_t key[16] = {};
+    VcdAnswer a;
+
+    g_assert(!(qvirtio_get_features(&t->dev->vdev) &
+               (1ull << VIRTIO_CRYPTODEV_F_AEAD)));
+    g_assert_cmpuint(vcd_session_status(t, vcd_open_file(t), CRYPTO_AES_GCM,
+                                        key, 16, 0, NULL, 0, &a),
+                     ==, VIRTIO_CRYPTODEV_S_NOTSUPP);
+    vcd_stop(t);
+}
+
 static void test_cbc_chaining(void)
 {
     VcdTest *t = vcd_start("engine=builtin");
@@ -762,10 +777,65 @@ static void test_unplug_in_flight(void)
     g_free(t);
 }
 
+/* How many of QEMU's descriptors are open on @path. */
+static int vcd_count_fds(VcdTest *t, const char *path)
+{
+    g_autofree char *dir = g_strdup_printf("/proc/%d/fd", qtest_pid(t->qts));
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    int n = 0;
+
+    g_assert_nonnull(d);
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *link = g_build_filename(dir, name, NULL);
+        g_autofree char *target = g_file_read_link(link, NULL);
+
+        n += target && !strcmp(target, path);
+    }
+    return n;
+}
+
+/*
+ * The host engine on a character device that is not a cryptodev: every
+ * file still gets its own host descriptor, closed with the file, and the
+ * host's refusal comes back as a status.
+ */
+static void test_host_engine_fds(void)
+{
+    VcdTest *t = vcd_start("engine=host,crypto-dev=/dev/null");
+    QVirtioDevice *d = &t->dev->vdev;
+    uint8_t key[16] = {};
+    int base = vcd_count_fds(t, "/dev/null");
+    uint64_t f1;
+    VcdReq r;
+    VcdAnswer a;
+
+    g_assert_cmpuint(qvirtio_config_readl(d, 4), ==,
+                     VIRTIO_CRYPTODEV_ENGINE_HOST);
+    g_assert(!(qvirtio_get_features(d) & (1ull << VIRTIO_CRYPTODEV_F_AEAD)));
+    f1 = vcd_open_file(t);
+    vcd_open_file(t);
+    g_assert_cmpint(vcd_count_fds(t, "/dev/null"), ==, base + 2);
+    g_assert_cmpuint(vcd_session_status(t, f1, CRYPTO_AES_CBC, key, 16, 0,
+                                        NULL, 0, &a),
+                     ==, VIRTIO_CRYPTODEV_S_ERR);
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_CLOSE_FILE, f1, 0);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_OK);
+    g_assert_cmpint(vcd_count_fds(t, "/dev/null"), ==, base + 1);
+
+    /* a reset closes the rest */
+    qvirtio_reset(d);
+    g_assert_cmpint(vcd_count_fds(t, "/dev/null"), ==, base);
+    vcd_start_driver(t);
+    vcd_stop(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/virtio-cryptodev/config", test_config);
+    qtest_add_func("/virtio-cryptodev/aead-off", test_aead_off);
     qtest_add_func("/virtio-cryptodev/cbc-chaining", test_cbc_chaining);
     qtest_add_func("/virtio-cryptodev/ctr-tail", test_ctr_tail);
     qtest_add_func("/virtio-cryptodev/hash-hmac", test_hash_and_hmac);
@@ -779,5 +849,6 @@ int main(int argc, char **argv)
     qtest_add_func("/virtio-cryptodev/reset-in-flight", test_reset_in_flight);
     qtest_add_func("/virtio-cryptodev/unplug-in-flight",
                    test_unplug_in_flight);
+    qtest_add_func("/virtio-cryptodev/host-engine-fds", test_host_engine_fds);
     return g_test_run();
 }
