@@ -3,7 +3,9 @@
 #
 #   make $(BIN)/cchatd      the server
 #   make check-chat         unit tests (cmocka) and end-to-end tests (pytest)
-#   make demo-chat          a server and two clients talking
+#   make demo-chat          a server and two clients talking (plain IRC)
+#   make check-secure-vm    encrypted chat between the VM and the host
+#   make demo-secure        the same, narrated (the DEMO_TARGET: make demo)
 #
 # Every chat object goes under $(BUILD)/chat/, mirroring chat/.
 
@@ -31,7 +33,6 @@ CHAT_UNIT_TESTS := $(patsubst $(TOP)/chat/tests/unit/%.c,$(CHAT_UNIT_DIR)/%,\
 ALL_TARGETS += $(BIN)/cchatd
 DEPS_PARTS += chat
 CHECK_TARGETS += check-chat
-DEMO_TARGET := demo-chat
 
 $(CHAT_BUILD)/%.o: $(TOP)/chat/%.c
 	@mkdir -p $(@D)
@@ -109,6 +110,28 @@ $(CHAT_GUEST_CCHAT): $(CHAT_BUILD)/client/main.o $(CHAT_CLIENT_LIB) \
 		{ cat $(CHAT_BUILD)/cchat-static.ldlog; exit 1; }
 	@mv $@.tmp $@
 endif
+
+# ---- The encrypted chat across the VM boundary ----------------------------
+#
+#   make check-secure-vm   the guest's cchat on virtio-cryptodev talks to
+#                          the host's cchatd (software provider)
+#   make demo-secure       the same, narrated: make demo runs it
+
+CHAT_VM_GUEST_SCRIPT := $(TOP)/chat/tests/vm/secure-chat-guest.sh
+LAB_GUEST_FILES += $(CHAT_VM_GUEST_SCRIPT)
+CHECK_TARGETS += check-secure-vm
+DEMO_TARGET := demo-secure
+
+.PHONY: check-secure-vm demo-secure
+check-secure-vm: lab $(CHAT_PROGRAMS)
+	@mkdir -p $(RESULTS)
+	@cd $(TOP) && CCHAT_BIN=$(BIN) LAB_RUN=$(LAB_RUN) \
+		PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -p no:cacheprovider \
+		-q -s chat/tests/vm --junitxml=$(RESULTS)/secure-vm.xml
+
+demo-secure: lab $(CHAT_PROGRAMS)
+	@CCHAT_BIN=$(BIN) LAB_RUN=$(LAB_RUN) PYTHON=$(PYTHON) \
+		$(TOP)/chat/demo-secure.sh
 
 .PHONY: check-chat demo-chat
 check-chat: $(CHAT_PROGRAMS) $(CHAT_UNIT_TESTS)

@@ -106,3 +106,37 @@ def entropy(data):
     total = len(data)
     return -sum(n / total * math.log2(n / total)
                 for n in Counter(data).values())
+
+
+def main(argv=None):
+    """pcap.py FILE [--port N] [--marker TEXT]... [--expect absent|present]
+
+    Prints what the capture holds (TCP payload bytes, their entropy,
+    whether each marker is there); exits 1 when a marker is not as
+    expected.  make demo uses it for its capture check."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="pcap.py")
+    parser.add_argument("file")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--marker", action="append", default=[])
+    parser.add_argument("--expect", choices=("absent", "present"),
+                        default="absent")
+    parser.add_argument("--label", default=None)
+    args = parser.parse_args(argv)
+    payload = payload_bytes(args.file, args.port)
+    where = f" on port {args.port}" if args.port else ""
+    label = args.label or args.file
+    indent = " " * (len(label) - len(label.lstrip()) + 2)
+    print(f"{label}: {len(payload)} bytes of TCP payload{where}, "
+          f"{entropy(payload):.2f} bits of entropy per byte (random bytes: "
+          f"8, text: about 4.5)")
+    ok = True
+    for marker in args.marker:
+        found = contains(args.file, marker.encode(), args.port)
+        print(f"{indent}'{marker}': {'FOUND' if found else 'not found'}")
+        ok &= found == (args.expect == "present")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
