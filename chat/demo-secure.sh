@@ -57,7 +57,11 @@ wait_for() {
 
 # Step titles in bold on a terminal.
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
-say() { printf '\n%s%s%s\n' "$bold" "$1" "$plain"; shift; printf '%s\n' "$@"; }
+say() {
+	printf '\n%s%s%s\n' "$bold" "$1" "$plain"
+	shift
+	if [ $# -gt 0 ]; then printf '%s\n' "$@"; fi
+}
 note() { printf '   %s\n' "$*"; }
 
 for prog in cchatd cchat; do
