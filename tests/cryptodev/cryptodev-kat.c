@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <crypto/cryptodev.h>
@@ -456,6 +457,99 @@ static void test_session_lifetime(int fd)
 	expect_errno(err, EINVAL, "CIOCCRYPT on an id never handed out");
 }
 
+/* ---- user memory: odd placement, read-only and missing pages ---- */
+
+static bool session_works(int fd, uint32_t ses)
+{
+	uint8_t buf[16] = { 0 }, iv[16] = { 0 };
+
+	return run_op(fd, ses, COP_ENCRYPT, 0, buf, buf, 16, iv, NULL) == 0;
+}
+
+
+/*
+ * Three pages: the first two read-write, the third unmapped, so buffers
+ * can straddle a page boundary or run into a hole.
+ */
+static uint8_t *map_test_pages(size_t page)
+{
+	uint8_t *p = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		abort();
+	munmap(p + 2 * page, page);
+	return p;
+}
+
+static void test_unaligned_buffers(int fd, uint32_t ses, size_t page)
+{
+	const struct cipher_vector *v = find_vector(CRYPTO_AES_CBC, 16);
+	size_t iv_len, pt_len, ct_len;
+	uint8_t *iv = vec_decode(&v->iv, &iv_len);
+	uint8_t *pt = vec_decode(&v->plain, &pt_len);
+	uint8_t *ct = vec_decode(&v->cipher, &ct_len);
+	uint8_t *pages = map_test_pages(page);
+	/* Odd addresses, both straddling the boundary between the pages. */
+	uint8_t *src = pages + page - 7, *dst = pages + page - 29;
+	int err;
+
+	memcpy(src, pt, pt_len);
+	err = run_op(fd, ses, COP_ENCRYPT, 0, src, dst, pt_len, iv, NULL);
+	tap_ok(!err && memcmp(dst, ct, ct_len) == 0,
+	       "cbc(aes) with odd src/dst addresses straddling pages");
+	memcpy(src, pt, pt_len);
+	err = run_op(fd, ses, COP_ENCRYPT, 0, src, src, pt_len, iv, NULL);
+	tap_ok(!err && memcmp(src, ct, ct_len) == 0,
+	       "cbc(aes) in place at an odd address straddling pages");
+	munmap(pages, 2 * page);
+	free(iv), free(pt), free(ct);
+}
+
+static void test_bad_user_memory(int fd, uint32_t ses, uint32_t hses,
+				 size_t page)
+{
+	uint8_t *pages = map_test_pages(page), iv[16] = { 0 };
+	uint8_t *near_hole = pages + 2 * page - 32, *ro = pages;
+	int err;
+
+	memset(pages, 0x11, 2 * page);
+	err = run_op(fd, ses, COP_ENCRYPT, 0, near_hole, pages, 64, iv, NULL);
+	expect_errno(err, EFAULT, "CIOCCRYPT with src running into a hole");
+	err = run_op(fd, ses, COP_ENCRYPT, 0, pages, near_hole, 64, iv, NULL);
+	expect_errno(err, EFAULT, "CIOCCRYPT with dst running into a hole");
+
+	mprotect(ro, page, PROT_READ);
+	err = run_op(fd, ses, COP_ENCRYPT, 0, pages + page, ro, 64, iv, NULL);
+	expect_errno(err, EFAULT, "CIOCCRYPT with a read-only dst");
+	tap_ok(ro[0] == 0x11 && ro[63] == 0x11,
+	       "the read-only dst was left as it was");
+	err = run_op(fd, hses, COP_ENCRYPT, 0, pages + page, NULL, 64, NULL, ro);
+	expect_errno(err, EFAULT, "hash CIOCCRYPT with a read-only mac");
+	err = run_op(fd, ses, COP_ENCRYPT, 0, ro, pages + page, 64, iv, NULL);
+	tap_ok(err == 0, "a read-only src is fine");
+	munmap(pages, 2 * page);
+}
+
+static void test_user_memory(int fd)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint32_t ses, hses;
+	int err;
+
+	err = new_session(fd, CRYPTO_AES_CBC, aes128_key, 16, 0, NULL, 0, &ses);
+	if (!err)
+		err = new_session(fd, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0, &hses);
+	if (!tap_ok(!err, "sessions for the user-memory tests"))
+		return;
+	test_unaligned_buffers(fd, ses, page);
+	test_bad_user_memory(fd, ses, hses, page);
+	tap_ok(session_works(fd, ses),
+	       "the session still works after the faults");
+	free_session(fd, ses);
+	free_session(fd, hses);
+}
+
 static void test_bad_requests(int fd)
 {
 	uint8_t buf[32] = { 0 }, iv[16] = { 0 }, mac[64];
@@ -547,13 +641,6 @@ static void test_gcm_default_tag(int fd)
 }
 
 /* ---- files: CRIOGET, dup, separate opens, close ---- */
-
-static bool session_works(int fd, uint32_t ses)
-{
-	uint8_t buf[16] = { 0 }, iv[16] = { 0 };
-
-	return run_op(fd, ses, COP_ENCRYPT, 0, buf, buf, 16, iv, NULL) == 0;
-}
 
 static void test_crioget(void)
 {
@@ -749,6 +836,7 @@ int main(int argc, char **argv)
 	test_unknown_algorithms(fd);
 	test_session_lifetime(fd);
 	test_bad_requests(fd);
+	test_user_memory(fd);
 	test_large_operation(fd);
 	test_crioget();
 	test_separate_files();
