@@ -70,17 +70,22 @@ LAB_GUEST_FILES +=
 DEPS_PARTS += lab
 CHECK_TARGETS += check-lab
 
-.PHONY: lab lab-qemu lab-kernel lab-initramfs check-lab qemu-patches
+.PHONY: lab lab-deps lab-qemu lab-kernel lab-initramfs check-lab qemu-patches
 
 lab: lab-qemu lab-initramfs
 
 # Always runs: the script itself finds out what changed (content, not
 # mtimes) and leaves ninja little or nothing to do.
-lab-qemu:
+lab-qemu: lab-deps
 	@$(TOP)/vm/qemu-build >/dev/null
 
-lab-kernel:
+lab-kernel: lab-deps
 	@$(TOP)/vm/kernel-install
+
+# So that `make lab` works on a fresh machine without `make deps` first;
+# a dpkg query when everything is there.
+lab-deps:
+	@$(TOP)/scripts/install-deps lab
 
 # The guest inputs are expanded after every fragment has added to them.
 .SECONDEXPANSION:
