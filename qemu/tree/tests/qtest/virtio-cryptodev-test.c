@@ -104,8 +104,9 @@ static void vcd_stop(VcdTest *t)
 }
 
 /*
- * Put one request on queue @q, the readable part cut into descriptors of
- * @split bytes (0: one descriptor), and wait for the answer.
+ * Put one request on queue @q, which has nothing else in flight, the
+ * readable part cut into descriptors of @split bytes (0: one descriptor),
+ * and wait for the answer.
  */
 static void vcd_submit_split(VcdTest *t, int q, const VcdReq *r,
                              size_t split, VcdAnswer *a)
@@ -118,6 +119,13 @@ static void vcd_submit_split(VcdTest *t, int q, const VcdReq *r,
     struct virtio_cryptodev_resp resp;
     uint32_t head = 0, off;
     bool first = true;
+
+    /*
+     * libqos hands out descriptors without ever reusing them: with nothing
+     * else in flight on this queue, start again from the first.
+     */
+    t->vq[q]->free_head = 0;
+    t->vq[q]->num_free = t->vq[q]->size;
 
     memcpy(in, &r->hdr, sizeof(r->hdr));
     memcpy(in + sizeof(r->hdr), r->in, r->in_len);
@@ -407,6 +415,138 @@ static void test_hash_and_hmac(void)
     g_assert_cmpuint(a.status, ==, 0);
     assert_bytes(a.out, "e3b0c44298fc1c149afbf4c8996fb924"
                         "27ae41e4649b934ca495991b7852b855");
+    vcd_stop(t);
+}
+
+/* One-shot known answers computed with OpenSSL (and IEEE 1619 for XTS). */
+typedef struct VcdKat {
+    const char *name;
+    uint32_t cipher;
+    const char *key;
+    uint32_t mac;
+    const char *mac_key;
+    const char *iv;
+    const char *src;
+    const char *dst;            /* expected ciphertext, "" without cipher */
+    const char *digest;         /* expected digest, "" without mac */
+} VcdKat;
+
+#define KAT_PT \
+    "54686520717569636b2062726f776e20666f78206a756d7073206f7665722074"
+#define KAT_ABC "616263"
+#define KAT_K200 /* 200 bytes of 'k': longer than a SHA-384 block */ \
+    "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b" \
+    "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b" \
+    "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b" \
+    "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b" \
+    "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b" \
+    "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b" \
+    "6b6b6b6b6b6b6b6b"
+
+static const VcdKat vcd_kats[] = {
+    { "3des-cbc", CRYPTO_3DES_CBC,
+      "0123456789abcdef23456789abcdef01456789abcdef0123", 0, "",
+      "1234567890abcdef", KAT_PT,
+      "5ba523a59a5109710da06400f058192a743dc4df1c592655aa25ac89162263a0",
+      "" },
+    { "aes-256-cbc", CRYPTO_AES_CBC,
+      "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+      0, "", "000102030405060708090a0b0c0d0e0f", KAT_PT,
+      "993f48c817946d0ccba1d7c53813cf8441e613d2cb47645dc1825884add9b9c9",
+      "" },
+    { "aes-192-ecb", CRYPTO_AES_ECB,
+      "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b", 0, "", "", KAT_PT,
+      "7edc21b3dd38f5791890578ed776256ab4dae8511297ba2053728b7fd5b75508",
+      "" },
+    { "aes-128-xts", CRYPTO_AES_XTS,
+      "1111111111111111111111111111111122222222222222222222222222222222",
+      0, "", "33333333330000000000000000000000",
+      "4444444444444444444444444444444444444444444444444444444444444444",
+      "c454185e6a16936e39334038acef838bfb186fff7480adc4289382ecd6d394f0",
+      "" },
+    { "md5", 0, "", CRYPTO_MD5, "", "", KAT_ABC, "",
+      "900150983cd24fb0d6963f7d28e17f72" },
+    { "sha1", 0, "", CRYPTO_SHA1, "", "", KAT_ABC, "",
+      "a9993e364706816aba3e25717850c26c9cd0d89d" },
+    { "sha224", 0, "", CRYPTO_SHA2_224, "", "", KAT_ABC, "",
+      "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7" },
+    { "sha384", 0, "", CRYPTO_SHA2_384, "", "", KAT_ABC, "",
+      "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded163"
+      "1a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7" },
+    { "sha512", 0, "", CRYPTO_SHA2_512, "", "", KAT_ABC, "",
+      "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+      "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+    { "hmac-sha384-long-key", 0, "", CRYPTO_SHA2_384_HMAC, KAT_K200, "",
+      KAT_PT, "",
+      "7e8009db61ae11faa8844f38076ec920d4347cca43ca5a1c"
+      "0d920b26490bc8813568b789d65497ca944d1be7dccd12b0" },
+    { "aes-128-cbc+hmac-sha1", CRYPTO_AES_CBC,
+      "2b7e151628aed2a6abf7158809cf4f3c", CRYPTO_SHA1_HMAC,
+      "000102030405060708090a0b0c0d0e0f", "000102030405060708090a0b0c0d0e0f",
+      KAT_PT, "", "9a26365f3306c2216f0af25cf1fa7b048777aaaf" },
+};
+
+static size_t vcd_unhex(const char *s, uint8_t *out)
+{
+    size_t len = strlen(s) / 2;
+
+    hex(s, out, len);
+    return len;
+}
+
+/*
+ * Encrypt, then decrypt what came out: the ciphertext (when known) and
+ * the digest (of the plaintext, both ways) must match.
+ */
+static void vcd_run_kat(VcdTest *t, uint64_t f, const VcdKat *k)
+{
+    uint8_t key[64], mac_key[256], iv[16], src[64], ct[64];
+    size_t key_len = vcd_unhex(k->key, key);
+    size_t mac_key_len = vcd_unhex(k->mac_key, mac_key);
+    size_t iv_len = vcd_unhex(k->iv, iv);
+    size_t len = vcd_unhex(k->src, src);
+    size_t dst_len = k->cipher ? len : 0;
+    size_t mac_len = strlen(k->digest) / 2;
+    uint32_t hash_flags = k->mac ? VIRTIO_CRYPTODEV_CRYPT_F_HASH_RESET |
+                                   VIRTIO_CRYPTODEV_CRYPT_F_HASH_FINAL : 0;
+    uint32_t ses;
+    VcdReq r;
+    VcdAnswer a;
+
+    g_test_message("%s", k->name);
+    ses = vcd_session(t, f, k->cipher, key, key_len, k->mac, mac_key,
+                      mac_key_len);
+    vcd_crypt_req(&r, f, ses, VIRTIO_CRYPTODEV_DIR_ENCRYPT, hash_flags, iv,
+                  iv_len, src, len, dst_len, mac_len, 0);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_OK);
+    g_assert_cmpuint(a.len, ==, dst_len + mac_len);
+    if (*k->dst) {
+        assert_bytes(a.out, k->dst);
+    }
+    assert_bytes(a.out + dst_len, k->digest);
+    if (!k->cipher) {
+        return;
+    }
+
+    memcpy(ct, a.out, len);
+    vcd_crypt_req(&r, f, ses, VIRTIO_CRYPTODEV_DIR_DECRYPT, hash_flags, iv,
+                  iv_len, ct, len, len, mac_len, 0);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_OK);
+    assert_bytes(a.out, k->src);
+    assert_bytes(a.out + len, k->digest);
+}
+
+static void test_algorithms(void)
+{
+    VcdTest *t = vcd_start("engine=builtin,max-sessions=32");
+    uint64_t f = vcd_open_file(t);
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(vcd_kats); i++) {
+        vcd_run_kat(t, f, &vcd_kats[i]);
+    }
     vcd_stop(t);
 }
 
@@ -831,6 +971,78 @@ static void test_host_engine_fds(void)
     vcd_stop(t);
 }
 
+/* A random 32-bit value, biased towards the edges that checks get wrong. */
+static uint32_t vcd_rand_len(void)
+{
+    static const uint32_t edges[] = {
+        0, 1, 12, 15, 16, 17, 32, 64, 272, 0x7fffffff, 0x80000000,
+        0xfffffff0, 0xffffffff,
+    };
+
+    if (g_test_rand_bit()) {
+        return edges[g_test_rand_int_range(0, G_N_ELEMENTS(edges))];
+    }
+    return g_test_rand_int_range(0, 300);
+}
+
+/*
+ * Random headers on real files and sessions: every request gets an
+ * answer with a known status and no more output than there is room for.
+ */
+static void test_random_requests(void)
+{
+    VcdTest *t = vcd_start("engine=builtin,max-files=4,max-sessions=4");
+    uint8_t key[32] = {};
+    uint64_t files[2];
+    uint32_t sessions[4];
+    unsigned seen[VIRTIO_CRYPTODEV_S_TOOBIG + 1] = {};
+    VcdReq r;
+    VcdAnswer a;
+    int i, j;
+
+    files[0] = vcd_open_file(t);
+    files[1] = vcd_open_file(t);
+    sessions[0] = vcd_session(t, files[0], CRYPTO_AES_CBC, key, 16,
+                              CRYPTO_SHA2_256_HMAC, key, 32);
+    sessions[1] = vcd_session(t, files[0], CRYPTO_AES_GCM, key, 16, 0,
+                              NULL, 0);
+    sessions[2] = vcd_session(t, files[1], CRYPTO_AES_CTR, key, 32, 0,
+                              NULL, 0);
+    sessions[3] = vcd_session(t, files[1], 0, NULL, 0, CRYPTO_SHA1, NULL, 0);
+
+    for (i = 0; i < 2000; i++) {
+        uint32_t *raw = (uint32_t *)r.hdr.u.raw;
+
+        vcd_req_init(&r, g_test_rand_int_range(0, 8),
+                     g_test_rand_bit() ? files[g_test_rand_bit()]
+                                       : g_test_rand_int(),
+                     g_test_rand_bit() ? sessions[g_test_rand_int_range(0, 4)]
+                                       : g_test_rand_int());
+        for (j = 0; j < 10; j++) {
+            raw[j] = cpu_to_le32(g_test_rand_bit() ? g_test_rand_int_range(0, 8)
+                                                   : vcd_rand_len());
+        }
+        r.in_len = g_test_rand_int_range(0, sizeof(r.in));
+        r.out_len = g_test_rand_int_range(0, sizeof(a.out));
+        vcd_submit_split(t, i % 2, &r, g_test_rand_int_range(3, 70), &a);
+        g_assert_cmpuint(a.status, <=, VIRTIO_CRYPTODEV_S_TOOBIG);
+        seen[a.status]++;
+        if (a.status != VIRTIO_CRYPTODEV_S_OK) {
+            g_assert_cmpuint(a.len, ==, 0);
+        }
+        if (le32_to_cpu(r.hdr.opcode) == VIRTIO_CRYPTODEV_OP_CLOSE_FILE &&
+            a.status == VIRTIO_CRYPTODEV_S_OK) {
+            break;      /* the files are what makes the rest interesting */
+        }
+    }
+    g_test_message("%d random requests; by status 0..9: %u %u %u %u %u %u "
+                   "%u %u %u %u", i, seen[0], seen[1], seen[2], seen[3],
+                   seen[4], seen[5], seen[6], seen[7], seen[8], seen[9]);
+    g_assert_false(t->dev->vdev.bus->get_status(&t->dev->vdev) &
+                   VIRTIO_CONFIG_S_NEEDS_RESET);
+    vcd_stop(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -839,8 +1051,10 @@ int main(int argc, char **argv)
     qtest_add_func("/virtio-cryptodev/cbc-chaining", test_cbc_chaining);
     qtest_add_func("/virtio-cryptodev/ctr-tail", test_ctr_tail);
     qtest_add_func("/virtio-cryptodev/hash-hmac", test_hash_and_hmac);
+    qtest_add_func("/virtio-cryptodev/algorithms", test_algorithms);
     qtest_add_func("/virtio-cryptodev/gcm", test_gcm);
     qtest_add_func("/virtio-cryptodev/bad-requests", test_bad_requests);
+    qtest_add_func("/virtio-cryptodev/random-requests", test_random_requests);
     qtest_add_func("/virtio-cryptodev/protocol-error-reset",
                    test_protocol_error_and_reset);
     qtest_add_func("/virtio-cryptodev/offloaded", test_offloaded);
