@@ -35,6 +35,7 @@ DRV_KO := $(DRV_BUILD)/module/virtio_cryptodev.ko
 DRV_HOSTILE_KO := $(DRV_BUILD)/hostile/vcd_hostile.ko
 DRV_SMOKE := $(BIN)/vcd-smoke
 DRV_GUEST_TEST := $(TOP)/driver/tests/guest-driver-test.sh
+DRV_GUEST_HOTUNPLUG := $(TOP)/driver/tests/guest-hotunplug.sh
 DRV_GUEST_TIMEOUT := 900
 # Red zones and poisoning catch use-after-free and overruns in the guest.
 DRV_GUEST_APPEND := slub_debug=FZPU
@@ -49,7 +50,7 @@ CHECKPATCH ?= $(firstword $(wildcard \
 
 LAB_GUEST_MODULES += $(DRV_KO) $(DRV_HOSTILE_KO)
 LAB_GUEST_BINS += $(DRV_SMOKE)
-LAB_GUEST_FILES += $(DRV_GUEST_TEST)
+LAB_GUEST_FILES += $(DRV_GUEST_TEST) $(DRV_GUEST_HOTUNPLUG)
 CHECK_TARGETS += check-driver
 
 .PHONY: driver check-driver driver-dkms driver-checkpatch
@@ -79,19 +80,31 @@ $(DRV_SMOKE): $(TOP)/driver/tests/vcd_smoke.c $(DRV_HDRS)
 	$(CC) $(DRV_SMOKE_CFLAGS) -c -o $(DRV_BUILD)/vcd_smoke.o $<
 	$(CC) -static -pthread -o $@ $(DRV_BUILD)/vcd_smoke.o
 
+# Two guest runs: the main suite, then a QMP device_del/device_add with a
+# file open and requests in flight (driver/tests/hotunplug.py).
 check-driver: lab $(DRV_KO) $(DRV_HOSTILE_KO) $(DRV_SMOKE)
 	@mkdir -p $(RESULTS) $(DRV_BUILD)
 	@status=0; \
 	$(LAB_RUN) --timeout $(DRV_GUEST_TIMEOUT) \
-		--qemu-arg -device --qemu-arg virtio-cryptodev-pci \
 		$(if $(DRV_QEMU),--qemu $(DRV_QEMU)) --append "$(DRV_GUEST_APPEND)" \
+		--qemu-arg -device --qemu-arg virtio-cryptodev-pci \
 		--console-log $(DRV_BUILD)/console.log \
 		-- 'sh /opt/tests/guest-driver-test.sh' \
 		> $(DRV_BUILD)/guest.tap || status=$$?; \
 	cat $(DRV_BUILD)/guest.tap; \
+	hstatus=0; \
+	$(PYTHON) $(TOP)/driver/tests/hotunplug.py --run $(LAB_RUN) \
+		--timeout $(DRV_GUEST_TIMEOUT) $(if $(DRV_QEMU),--qemu $(DRV_QEMU)) \
+		--run-arg=--append --run-arg="$(DRV_GUEST_APPEND)" \
+		--console $(DRV_BUILD)/hotunplug-console.log \
+		--tap $(DRV_BUILD)/hotunplug.tap > /dev/null || hstatus=$$?; \
+	cat $(DRV_BUILD)/hotunplug.tap; \
 	$(PYTHON) $(TOP)/driver/tests/tap2junit.py --suite driver \
 		--tap $(DRV_BUILD)/guest.tap --status $$status \
-		--console $(DRV_BUILD)/console.log --out $(RESULTS)/driver.xml
+		--console $(DRV_BUILD)/console.log \
+		--tap $(DRV_BUILD)/hotunplug.tap --status $$hstatus \
+		--console $(DRV_BUILD)/hotunplug-console.log \
+		--out $(RESULTS)/driver.xml
 
 driver-dkms:
 	@rm -rf $(DRV_BUILD)/dkms

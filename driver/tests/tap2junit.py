@@ -4,13 +4,15 @@
     tap2junit.py --tap FILE --out FILE [--suite NAME] [--status N]
                  [--console FILE]
 
-Every "ok"/"not ok" line is a test case.  Two more cases are added: the
-guest run's exit status (vm/run's: 0 all passed, 125 kernel problem,
-124 timeout, ...) and a scan of the guest console for kernel problems.
+--tap, --status and --console may be repeated, one of each per guest run.
+Every "ok"/"not ok" line is a test case.  Cases are added for each run's
+exit status (vm/run's: 0 all passed, 125 kernel problem, 124 timeout,
+...) and for a scan of each guest console for kernel problems.
 Exits 1 when any case failed, so a make recipe can use it as its verdict.
 """
 
 import argparse
+import os
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -65,25 +67,31 @@ def build_xml(suite, cases):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--tap", required=True)
+    ap.add_argument("--tap", action="append", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--suite", default="driver")
-    ap.add_argument("--status", type=int, default=0)
-    ap.add_argument("--console")
+    ap.add_argument("--status", type=int, action="append", default=[])
+    ap.add_argument("--console", action="append", default=[])
     args = ap.parse_args()
 
-    try:
-        with open(args.tap, errors="replace") as f:
-            cases = parse_tap(f.read())
-    except OSError as e:
-        cases = [["read the guest's TAP output", False, False, [str(e)]]]
-    if not cases:
-        cases.append(["the guest printed test results", False, False, []])
-    cases.append(["guest run exits 0 (got %d)" % args.status,
-                  args.status == 0, False, []])
-    problems = console_problems(args.console)
-    cases.append(["guest console free of kernel problems", not problems,
-                  False, problems])
+    cases = []
+    for i, tap in enumerate(args.tap):
+        run = os.path.basename(tap)
+        try:
+            with open(tap, errors="replace") as f:
+                found = parse_tap(f.read())
+        except OSError as e:
+            found = [["%s: read the TAP output" % run, False, False, [str(e)]]]
+        if not found:
+            found = [["%s: the guest printed results" % run, False, False, []]]
+        cases += found
+        status = args.status[i] if i < len(args.status) else 0
+        cases.append(["%s: guest run exits 0 (got %d)" % (run, status),
+                      status == 0, False, []])
+        console = args.console[i] if i < len(args.console) else None
+        problems = console_problems(console)
+        cases.append(["%s: guest console free of kernel problems" % run,
+                      not problems, False, problems])
 
     build_xml(args.suite, cases).write(args.out, encoding="utf-8",
                                        xml_declaration=True)

@@ -9,7 +9,7 @@
  *   vcd-smoke kat                 known answers and cryptodev errno rules
  *   vcd-smoke storm N             N open/session/close cycles
  *   vcd-smoke threads T N         T threads, N checked round trips each
- *   vcd-smoke busy                big requests forever (to be killed)
+ *   vcd-smoke busy                big requests until killed or ENODEV
  *   vcd-smoke limits              max_files and max_sessions answers
  *   vcd-smoke gone 'CMD'          run CMD (removes the device) with a
  *                                 file open; the file must answer ENODEV
@@ -446,8 +446,12 @@ static int mode_busy(void)
 		return 1;
 	printf("busy\n");
 	fflush(stdout);
-	for (;;)
-		do_crypt(fd, ses, COP_ENCRYPT, 0, buf, buf, BUSY_LEN, iv, NULL);
+	/* Until killed, or until the device goes away. */
+	while (do_crypt(fd, ses, COP_ENCRYPT, 0, buf, buf, BUSY_LEN, iv,
+			NULL) != ENODEV)
+		;
+	printf("device gone\n");
+	return 0;
 }
 
 static int mode_limits(void)
