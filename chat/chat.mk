@@ -77,6 +77,25 @@ $(CHAT_UNIT_DIR)/test_common_%: $(CHAT_UNIT_DIR)/test_common_%.o \
 # After the client's fragments, so that their programs are known here.
 CHAT_PROGRAMS := $(BIN)/cchatd $(filter $(BIN)/cchat%,$(ALL_TARGETS))
 
+# ---- cchat-load: plain against encrypted (make bench-secure-chat) --------
+#
+#   make bench-secure-chat   host: plain vs encrypted chat, with ratios;
+#                            guest: /dev/crypto vs software, 100-byte messages
+
+CHAT_LOAD_OBJ := $(CHAT_BUILD)/load/cchat-load.o
+ALL_TARGETS += $(BIN)/cchat-load
+$(CHAT_LOAD_OBJ): CHAT_CFLAGS += $(CHAT_SECURE_CFLAGS)
+
+$(BIN)/cchat-load: $(CHAT_LOAD_OBJ) $(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(SECURE_CRYPTO_LIBS)
+
+BENCH_TARGETS += bench-secure-chat
+.PHONY: bench-secure-chat
+bench-secure-chat: lab $(BIN)/cchatd $(BIN)/cchat $(BIN)/cchat-load
+	@CCHAT_BIN=$(BIN) LAB_RUN=$(LAB_RUN) $(PYTHON) \
+		$(TOP)/chat/load/bench_secure_chat.py
+
 # ---- The guest's programs ------------------------------------------------
 #
 # The VM's busybox initramfs has no shared libraries: cchat and the secure
@@ -86,17 +105,18 @@ CHAT_PROGRAMS := $(BIN)/cchatd $(filter $(BIN)/cchat%,$(ALL_TARGETS))
 # them.  vm/vm.mk copies LAB_GUEST_BINS to the guest's /bin.
 
 CHAT_GUEST_CCHAT := $(TOP)/build/bin/static/cchat
+CHAT_GUEST_LOAD := $(TOP)/build/bin/static/cchat-load
 CHAT_GUEST_TOOLS := $(TOP)/build/bin/secure-interop $(TOP)/build/bin/secure-bench
 CHAT_READLINE_STATIC_LIBS := $(shell pkg-config --static --libs readline \
 	2>/dev/null || echo -lreadline -ltinfo)
-LAB_GUEST_BINS += $(CHAT_GUEST_CCHAT) $(CHAT_GUEST_TOOLS)
+LAB_GUEST_BINS += $(CHAT_GUEST_CCHAT) $(CHAT_GUEST_LOAD) $(CHAT_GUEST_TOOLS)
 
 ifeq ($(SANITIZE),1)
 .PHONY: chat-guest-bins
 chat-guest-bins:
 	@$(MAKE) --no-print-directory SANITIZE= $(CHAT_GUEST_CCHAT) \
-		$(CHAT_GUEST_TOOLS)
-$(CHAT_GUEST_CCHAT) $(CHAT_GUEST_TOOLS): chat-guest-bins
+		$(CHAT_GUEST_LOAD) $(CHAT_GUEST_TOOLS)
+$(CHAT_GUEST_CCHAT) $(CHAT_GUEST_LOAD) $(CHAT_GUEST_TOOLS): chat-guest-bins
 else
 # glibc warns that getaddrinfo and getpwuid need its shared NSS modules
 # at run time in a static program; cchat in the guest is given numeric
@@ -108,6 +128,13 @@ $(CHAT_GUEST_CCHAT): $(CHAT_BUILD)/client/main.o $(CHAT_CLIENT_LIB) \
 	$(CC) -static -o $@.tmp $^ $(CHAT_READLINE_STATIC_LIBS) \
 		$(SECURE_CRYPTO_STATIC_LIBS) 2>$(CHAT_BUILD)/cchat-static.ldlog || \
 		{ cat $(CHAT_BUILD)/cchat-static.ldlog; exit 1; }
+	@mv $@.tmp $@
+
+$(CHAT_GUEST_LOAD): $(CHAT_LOAD_OBJ) $(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
+	@mkdir -p $(@D)
+	$(CC) -static -o $@.tmp $^ $(SECURE_CRYPTO_STATIC_LIBS) \
+		2>$(CHAT_BUILD)/cchat-load-static.ldlog || \
+		{ cat $(CHAT_BUILD)/cchat-load-static.ldlog; exit 1; }
 	@mv $@.tmp $@
 endif
 
