@@ -144,6 +144,7 @@ endif
 #                          the host's cchatd (software provider)
 #   make demo-secure       the same, narrated: make demo runs it
 
+DEPS_PARTS += encrypted-chat
 CHAT_VM_GUEST_SCRIPT := $(TOP)/chat/tests/vm/secure-chat-guest.sh
 LAB_GUEST_FILES += $(CHAT_VM_GUEST_SCRIPT)
 CHECK_TARGETS += check-secure-vm
