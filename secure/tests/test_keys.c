@@ -215,6 +215,63 @@ static void test_passphrase_limits(void **state)
 						&err), SC_OK);
 }
 
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* A passphrase file: one line, its end not part of the passphrase. */
+static void test_passphrase_file(void **state)
+{
+	char path[128];
+	struct sc_key k;
+	struct sc_error err;
+
+	(void)state;
+	path_of(path, sizeof(path), "pass");
+	write_text(path, "open sesame\r\n", 0600);
+	assert_int_equal(sc_key_load_passphrase_file(path, SC_ROLE_CLIENT, &k,
+						     &err), SC_OK);
+	assert_string_equal(k.passphrase, "open sesame");
+	assert_int_equal(sc_key_load_passphrase_file(path, SC_ROLE_SERVER, &k,
+						     &err), SC_OK);
+	assert_true(k.derived);
+	write_text(path, "no line end", 0600);
+	assert_int_equal(sc_key_load_passphrase_file(path, SC_ROLE_CLIENT, &k,
+						     &err), SC_OK);
+	assert_string_equal(k.passphrase, "no line end");
+}
+
+static void test_passphrase_file_refusals(void **state)
+{
+	char path[128];
+	struct sc_key k;
+	struct sc_error err;
+
+	(void)state;
+	path_of(path, sizeof(path), "pass-bad");
+	write_text(path, "readable by all\n", 0644);
+	assert_int_equal(sc_key_load_passphrase_file(path, SC_ROLE_CLIENT, &k,
+						     &err), SC_ERR_KEYFILE);
+	assert_true(contains(err.msg, "chmod 600"));
+	write_text(path, "\n", 0600);
+	assert_int_equal(sc_key_load_passphrase_file(path, SC_ROLE_CLIENT, &k,
+						     &err), SC_ERR_KEYFILE);
+	assert_true(contains(err.msg, "empty"));
+	write_text(path, "two\nlines\n", 0600);
+	assert_int_equal(sc_key_load_passphrase_file(path, SC_ROLE_CLIENT, &k,
+						     &err), SC_ERR_KEYFILE);
+	assert_true(contains(err.msg, "more than one line"));
+	path_of(path, sizeof(path), "missing");
+	assert_int_equal(sc_key_load_passphrase_file(path, SC_ROLE_CLIENT, &k,
+						     &err), SC_ERR_KEYFILE);
+	assert_true(contains(err.msg, "No such file or directory"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +284,8 @@ int main(void)
 		cmocka_unit_test(test_passphrase_kdf_deterministic),
 		cmocka_unit_test(test_passphrase_keys_by_role),
 		cmocka_unit_test(test_passphrase_limits),
+		cmocka_unit_test(test_passphrase_file),
+		cmocka_unit_test(test_passphrase_file_refusals),
 	};
 	return cmocka_run_group_tests_name("secure-keys", tests, make_dir,
 					   remove_dir);
