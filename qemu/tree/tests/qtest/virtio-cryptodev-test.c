@@ -782,8 +782,8 @@ static void test_offloaded(void)
 
 /*
  * Queue @n OP_CRYPT requests of @len bytes, no flags, on queue 0, which has
- * nothing else in flight, without waiting; the data is whatever guest RAM holds.  Returns the output
- * buffers' addresses.
+ * nothing else in flight, without waiting; the data is whatever guest RAM
+ * holds.  Returns the output buffers' addresses.
  */
 static uint64_t *vcd_queue_crypt(VcdTest *t, uint64_t f, uint32_t ses, int n,
                                uint32_t len)
