@@ -38,7 +38,7 @@
  * Data of at least this many bytes goes to the device straight from the
  * caller's pinned pages (zero-copy); smaller data is cheaper to copy.
  */
-#define VCD_ZC_MIN_LEN		4096
+#define VCD_ZC_MIN_LEN		(64U << 10)
 
 /* Descriptors a chain needs besides its data pages. */
 #define VCD_CHAIN_FIXED		8

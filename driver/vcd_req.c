@@ -108,16 +108,37 @@ static struct scatterlist *vcd_sg_fill(struct scatterlist *sg, void *buf,
 	return sg;
 }
 
-static struct scatterlist *vcd_sg_fill_pinned(struct scatterlist *sg,
+/* Does @page continue, physically, the run that @sg describes? */
+static bool vcd_sg_continues(struct scatterlist *sg, struct page *page)
+{
+	size_t end = sg->offset + sg->length;
+
+	return !(end % PAGE_SIZE) &&
+	       page_to_pfn(page) == page_to_pfn(sg_page(sg)) + end / PAGE_SIZE;
+}
+
+/*
+ * One descriptor per run of physically contiguous pages (huge pages give
+ * long runs): the device maps each descriptor separately.  Returns the
+ * last entry used, or @prev when there is no data.
+ */
+static struct scatterlist *vcd_sg_fill_pinned(struct scatterlist *prev,
 					      const struct vcd_pinned *pin)
 {
+	struct scatterlist *sg = prev, *last = NULL;
 	size_t len = pin->len, off = pin->offset;
 	unsigned int i;
 
 	for (i = 0; i < pin->npages && len; i++) {
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
 
-		sg_set_page(sg++, pin->pages[i], chunk, off);
+		if (last && !off && vcd_sg_continues(last, pin->pages[i])) {
+			last->length += chunk;
+		} else {
+			last = sg_next(sg);
+			sg_set_page(last, pin->pages[i], chunk, off);
+			sg = last;
+		}
 		len -= chunk;
 		off = 0;
 	}
@@ -167,7 +188,7 @@ static int vcd_req_map(struct vcd_req *req)
 			     req->src_pin.npages;
 	unsigned int n_in = 1 + vcd_buf_sg_count(req->out, req->out_len) +
 			    req->dst_pin.npages;
-	struct scatterlist *sg, *next;
+	struct scatterlist *sg, *last;
 
 	if (n_out + n_in > req->dev->max_sg)
 		return -E2BIG;
@@ -177,16 +198,21 @@ static int vcd_req_map(struct vcd_req *req)
 	req->sg = sg;
 	req->sg_out = n_out;
 
+	/* Counts are upper bounds: the end marks go after the last used. */
 	sg_init_table(sg, n_out);
+	sg_unmark_end(&sg[n_out - 1]);
 	sg_set_buf(sg, &req->hdr, sizeof(req->hdr));
-	next = vcd_sg_fill(sg + 1, req->in, req->in_len);
-	vcd_sg_fill_pinned(next, &req->src_pin);
+	last = vcd_sg_fill(sg + 1, req->in, req->in_len) - 1;
+	last = vcd_sg_fill_pinned(last, &req->src_pin);
+	sg_mark_end(last);
 
 	sg += n_out;
 	sg_init_table(sg, n_in);
+	sg_unmark_end(&sg[n_in - 1]);
 	sg_set_buf(sg, &req->resp, sizeof(req->resp));
-	next = vcd_sg_fill_pinned(sg + 1, &req->dst_pin);
-	vcd_sg_fill(next, req->out, req->out_len);
+	last = vcd_sg_fill_pinned(sg, &req->dst_pin);
+	last = vcd_sg_fill(last + 1, req->out, req->out_len) - 1;
+	sg_mark_end(last);
 	return 0;
 }
 
