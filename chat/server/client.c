@@ -127,7 +127,6 @@ struct client *client_new_on(struct server *srv, int fd,
 		free(c);
 		return NULL;
 	}
-	c->secure = secure != NULL;
 	set_host(c, addr);
 	client_update_prefix(c);
 	c->tokens_ms = (int64_t)srv->cfg.flood_burst * MILLI;

@@ -114,7 +114,6 @@ struct client {
 	bool cap_negotiating;   /* CAP LS seen, CAP END not yet */
 	bool mode_invisible;
 	bool is_dead;
-	bool secure;            /* came through the encrypted listener */
 	bool want_write;        /* EPOLLOUT is armed */
 	bool ping_pending;
 	char quit_reason[REASON_MAX + 1];
