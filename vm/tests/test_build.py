@@ -4,7 +4,7 @@ project's QEMU files, the patch series, the initramfs."""
 import os
 import subprocess
 
-from conftest import TOP, read_lab_conf
+from labrun import TOP, read_lab_conf
 
 QEMU_WORK = os.path.join(TOP, "build/vm/qemu")
 STANDARD_HEADERS = {

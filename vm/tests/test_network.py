@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import run_guest
+from labrun import run_guest
 
 GUEST_ADDR = "10.0.2.15"
 HOST_ALIAS = "10.0.2.2"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import (RUN, TOP, GUEST_TIMEOUT_S, read_lab_conf, run_guest,
+from labrun import (RUN, TOP, GUEST_TIMEOUT_S, read_lab_conf, run_guest,
                       process_alive)
 
 # The lab's promise: a boot plus a trivial command under TCG.

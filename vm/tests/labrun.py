@@ -1,10 +1,11 @@
-"""Shared helpers for the lab's tests: run vm/run and look at what it did."""
+"""Helpers for tests that run commands in the lab guest through vm/run.
+
+Other suites may use them too: sys.path.insert(0, "<top>/vm/tests");
+from labrun import run_guest."""
 
 import os
 import subprocess
 import time
-
-import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -57,8 +58,3 @@ def process_alive(pid):
     except FileNotFoundError:
         return False
     return state != "Z"
-
-
-@pytest.fixture
-def guest():
-    return run_guest
