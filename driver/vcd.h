@@ -59,6 +59,7 @@ struct vcd_queue {
 	spinlock_t lock;		/* the virtqueue and @inflight */
 	struct virtqueue *vq;
 	struct list_head inflight;	/* requests the device holds */
+	unsigned int depth;		/* how many: at most queue_depth */
 	wait_queue_head_t space_wq;	/* submitters waiting for room */
 	unsigned long free_events;	/* bumped when buffers come back */
 	struct vcd_device *dev;
@@ -163,9 +164,11 @@ struct vcd_stats {
 	atomic_t devices;
 	atomic_t files;
 	atomic_t requests;
+	atomic_t ring_full_waits;	/* submitters that slept for room */
 };
 
 /* vcd_main.c */
+extern unsigned int vcd_queue_depth;
 extern struct workqueue_struct *vcd_wq;
 extern struct vcd_stats vcd_stats;
 void vcd_device_put(struct vcd_device *dev);

@@ -27,6 +27,11 @@ module_param(max_data_len, uint, 0444);
 MODULE_PARM_DESC(max_data_len,
 		 "Cap on bytes per request, below the device's own limit");
 
+unsigned int vcd_queue_depth;
+module_param_named(queue_depth, vcd_queue_depth, uint, 0444);
+MODULE_PARM_DESC(queue_depth,
+		 "Requests in flight per queue before submitters wait (0: as many as the ring holds)");
+
 struct workqueue_struct *vcd_wq;
 struct vcd_stats vcd_stats;
 static DEFINE_IDA(vcd_ida);
@@ -284,6 +289,8 @@ static void vcd_debugfs_init(void)
 	debugfs_create_atomic_t("files", 0444, vcd_debugfs, &vcd_stats.files);
 	debugfs_create_atomic_t("requests", 0444, vcd_debugfs,
 				&vcd_stats.requests);
+	debugfs_create_atomic_t("ring_full_waits", 0444, vcd_debugfs,
+				&vcd_stats.ring_full_waits);
 }
 
 static int __init vcd_init(void)

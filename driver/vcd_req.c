@@ -266,6 +266,7 @@ static int vcd_wait_space(struct vcd_queue *q, unsigned long seen,
 {
 	struct vcd_device *dev = q->dev;
 
+	atomic_inc(&vcd_stats.ring_full_waits);
 	if (how == VCD_WAIT_UNINTERRUPTIBLE) {
 		wait_event(q->space_wq, READ_ONCE(q->free_events) != seen ||
 			   READ_ONCE(dev->dead));
@@ -295,10 +296,13 @@ static int vcd_req_try_queue(struct vcd_queue *q, struct vcd_req *req,
 	spin_lock_irqsave(&q->lock, flags);
 	if (READ_ONCE(q->dev->dead)) {
 		err = -ENODEV;
+	} else if (vcd_queue_depth && q->depth >= vcd_queue_depth) {
+		err = -ENOSPC;		/* as if the ring were full */
 	} else {
 		err = virtqueue_add_sgs(q->vq, sgs, 1, 1, req, GFP_ATOMIC);
 		if (!err) {
 			list_add_tail(&req->node, &q->inflight);
+			q->depth++;
 			kick = virtqueue_kick_prepare(q->vq);
 		}
 	}
@@ -415,6 +419,7 @@ void vcd_vq_done(struct virtqueue *vq)
 		while ((req = virtqueue_get_buf(vq, &len))) {
 			req->written = len;
 			list_move_tail(&req->node, &done);
+			q->depth--;
 		}
 	} while (!virtqueue_enable_cb(vq));
 	if (!list_empty(&done))
@@ -461,8 +466,10 @@ void vcd_drop_unused(struct vcd_device *dev)
 		struct vcd_queue *q = &dev->queues[i];
 
 		spin_lock_irqsave(&q->lock, flags);
-		while ((req = virtqueue_detach_unused_buf(q->vq)))
+		while ((req = virtqueue_detach_unused_buf(q->vq))) {
 			list_move_tail(&req->node, &dropped);
+			q->depth--;
+		}
 		spin_unlock_irqrestore(&q->lock, flags);
 	}
 	list_for_each_entry_safe(req, tmp, &dropped, node) {

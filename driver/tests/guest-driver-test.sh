@@ -106,6 +106,32 @@ test_basic() {
 	check_no_leaks basic
 }
 
+# More requests at once than the queues take: with queue_depth=2 the
+# submitters must sleep for room (ring_full_waits counts them), the same
+# path as a full ring, and every round trip must still check out.
+test_ring_full() {
+	check "reload with queue_depth=2" \
+		sh -c "rmmod $DRV && modprobe $DRV queue_depth=2"
+	wait_for '[ -c /dev/crypto ]'
+	pids=
+	for i in 1 2; do
+		vcd-smoke threads 16 10 > /tmp/full.$i 2>&1 &
+		pids="$pids $!"
+	done
+	bad=0
+	for p in $pids; do
+		wait "$p" || bad=$((bad + 1))
+	done
+	check "32 threads through queues 2 deep ($bad processes failed)" \
+		[ "$bad" -eq 0 ]
+	waits=$(cat $STATS/ring_full_waits)
+	check "submitters waited for room: $waits times" [ "$waits" -gt 0 ]
+	check_no_leaks ring-full
+	check "reload with the default depth" \
+		sh -c "rmmod $DRV && modprobe $DRV"
+	wait_for '[ -c /dev/crypto ]'
+}
+
 # SIGKILL while requests are in flight: the process dies at once, the
 # device returns the buffers later, nothing leaks or warns.
 test_kill() {
@@ -194,6 +220,8 @@ section load
 test_load
 section basic
 test_basic
+section ring_full
+test_ring_full
 section kill
 test_kill
 section rmmod_busy
