@@ -448,8 +448,6 @@ static int vcd_check_aead(const struct crypt_auth_op *caop,
 		return -EINVAL;
 	if (vcd_aead_tag_len(caop, s, tag_len))
 		return -EINVAL;
-	if (!caop->len && !caop->auth_len)
-		return -EINVAL;
 	if (!caop->iv || caop->iv_len < s->iv_len ||
 	    caop->iv_len > EALG_MAX_BLOCK_LEN)
 		return -EINVAL;

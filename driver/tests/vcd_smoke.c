@@ -227,6 +227,11 @@ static void kat_gcm(int fd)
 	out[31] ^= 1;
 	check(aead(fd, ses, COP_DECRYPT, out, back, 32, iv, &n) == EBADMSG,
 	      "AES-GCM bad tag -> EBADMSG");
+	unhex("58e2fccefa7e3061367f1d57a4e7455a", want);
+	check(!aead(fd, ses, COP_ENCRYPT, pt, out, 0, iv, &n) && n == 16 &&
+	      !memcmp(out, want, 16), "AES-128-GCM test case 1: empty, tag only");
+	check(!aead(fd, ses, COP_DECRYPT, want, back, 16, iv, &n) && n == 0,
+	      "AES-128-GCM empty decrypt verifies the tag");
 	check(do_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 16, iv, NULL) == EINVAL,
 	      "CIOCCRYPT on a GCM session -> EINVAL");
 	ioctl(fd, CIOCFSESSION, &ses);
