@@ -282,9 +282,12 @@ class RecordProxy:
             return True
         elif action == "truncate":
             dst.sendall(frame[:len(frame) // 2])
-            for sock in self.socks:         # an end of stream both ways
-                sock.shutdown(socket.SHUT_WR)
             self.done.set()
+            for sock in self.socks:         # an end of stream both ways
+                try:
+                    sock.shutdown(socket.SHUT_WR)
+                except OSError:             # the other pump got there first
+                    pass
             return False
         self.done.set()
         return True
