@@ -35,10 +35,11 @@
 #define VCD_DATA_LEN_CAP	(64U << 20)
 
 /*
- * Data of at least this many bytes goes to the device straight from the
- * caller's pinned pages (zero-copy); smaller data is cheaper to copy.
+ * Default for the zc_min_len parameter: data of at least this many bytes
+ * goes to the device straight from the caller's pinned pages (zero-copy);
+ * smaller data is cheaper to copy.
  */
-#define VCD_ZC_MIN_LEN		(64U << 10)
+#define VCD_ZC_MIN_LEN		(32U << 10)
 
 /* Descriptors a chain needs besides its data pages. */
 #define VCD_CHAIN_FIXED		8
@@ -169,6 +170,7 @@ struct vcd_stats {
 
 /* vcd_main.c */
 extern unsigned int vcd_queue_depth;
+extern unsigned int vcd_zc_min_len;
 extern struct workqueue_struct *vcd_wq;
 extern struct vcd_stats vcd_stats;
 void vcd_device_put(struct vcd_device *dev);

@@ -323,7 +323,8 @@ static int vcd_plan_crypt(const struct crypt_op *cop,
 		return -EINVAL;		/* AEAD goes through CIOCAUTHCRYPT */
 	if (cop->len > lim->max_data_len)
 		return -E2BIG;
-	p->zc = cop->len >= VCD_ZC_MIN_LEN && !(cop->flags & COP_FLAG_NO_ZC);
+	p->zc = cop->len >= READ_ONCE(vcd_zc_min_len) &&
+		!(cop->flags & COP_FLAG_NO_ZC);
 	if (s->cipher) {
 		if (cop->len % s->block_size)
 			return -EINVAL;
@@ -499,7 +500,8 @@ static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
 		return err;
 	enc = caop.op == COP_ENCRYPT;
 	dst_len = enc ? caop.len + tag_len : caop.len - tag_len;
-	zc = caop.len >= VCD_ZC_MIN_LEN && !(caop.flags & COP_FLAG_NO_ZC);
+	zc = caop.len >= READ_ONCE(vcd_zc_min_len) &&
+	     !(caop.flags & COP_FLAG_NO_ZC);
 
 	req = vcd_req_alloc(f->dev, VIRTIO_CRYPTODEV_OP_AEAD, f->handle,
 			    caop.ses,

@@ -32,6 +32,11 @@ module_param_named(queue_depth, vcd_queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth,
 		 "Requests in flight per queue before submitters wait (0: as many as the ring holds)");
 
+unsigned int vcd_zc_min_len = VCD_ZC_MIN_LEN;
+module_param_named(zc_min_len, vcd_zc_min_len, uint, 0644);
+MODULE_PARM_DESC(zc_min_len,
+		 "Data bytes from which requests use the caller's pages in place");
+
 struct workqueue_struct *vcd_wq;
 struct vcd_stats vcd_stats;
 static DEFINE_IDA(vcd_ida);

@@ -98,9 +98,23 @@ test_load() {
 	dmesg | grep -E 'virtio_cryptodev|/dev/crypto' | sed 's/^/# /'
 }
 
+parallel_storms() {
+	pids=
+	for i in 1 2 3 4; do
+		vcd-smoke storm 100 &
+		pids="$pids $!"
+	done
+	bad=0
+	for p in $pids; do
+		wait "$p" || bad=1
+	done
+	return $bad
+}
+
 test_basic() {
 	run_tap kat vcd-smoke kat
 	run_tap storm vcd-smoke storm $STORM_CYCLES
+	check "4 open/close storms at once" parallel_storms
 	run_tap threads vcd-smoke threads $THREADS $THREAD_ROUNDS
 	run_tap limits vcd-smoke limits
 	check_no_leaks basic
