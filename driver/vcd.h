@@ -166,6 +166,7 @@ struct vcd_stats {
 	atomic_t files;
 	atomic_t requests;
 	atomic_t ring_full_waits;	/* submitters that slept for room */
+	atomic_t orphans_closed;	/* files of killed openers closed */
 };
 
 /* vcd_main.c */

@@ -296,6 +296,8 @@ static void vcd_debugfs_init(void)
 				&vcd_stats.requests);
 	debugfs_create_atomic_t("ring_full_waits", 0444, vcd_debugfs,
 				&vcd_stats.ring_full_waits);
+	debugfs_create_atomic_t("orphans_closed", 0444, vcd_debugfs,
+				&vcd_stats.orphans_closed);
 }
 
 static int __init vcd_init(void)

@@ -372,6 +372,7 @@ static void vcd_req_orphaned(struct vcd_req *req)
 	o = kzalloc(sizeof(*o), GFP_ATOMIC);
 	if (!o)
 		return;
+	atomic_inc(&vcd_stats.orphans_closed);
 	INIT_WORK(&o->work, vcd_orphan_close);
 	vcd_device_get(req->dev);
 	o->dev = req->dev;

@@ -12,6 +12,9 @@ THREADS=8
 THREAD_ROUNDS=40
 KILL_ROUNDS=3
 UNBIND_ROUNDS=5
+# The QEMU device's defaults: exactly this many files and sessions fit.
+DEV_MAX_FILES=256
+DEV_MAX_SESSIONS=64
 # Kernel log lines that mean the driver (or anything) went wrong.
 KERNEL_BAD='BUG:|WARNING:|Oops|general protection|KASAN|kmemleak|refcount_t|list_(add|del) corruption|hung task'
 
@@ -116,7 +119,7 @@ test_basic() {
 	run_tap storm vcd-smoke storm $STORM_CYCLES
 	check "4 open/close storms at once" parallel_storms
 	run_tap threads vcd-smoke threads $THREADS $THREAD_ROUNDS
-	run_tap limits vcd-smoke limits
+	run_tap limits vcd-smoke limits $DEV_MAX_FILES $DEV_MAX_SESSIONS
 	check_no_leaks basic
 }
 
@@ -141,6 +144,23 @@ test_ring_full() {
 	waits=$(cat $STATS/ring_full_waits)
 	check "submitters waited for room: $waits times" [ "$waits" -gt 0 ]
 	check_no_leaks ring-full
+
+	# SIGKILL while waiting for room and while opens are in flight: no
+	# request leaks here, no file leaks on the device (exact limits).
+	vcd-smoke busy > /dev/null 2>&1 &
+	k1=$!
+	vcd-smoke busy > /dev/null 2>&1 &
+	k2=$!
+	vcd-smoke storm 100000 > /dev/null 2>&1 &
+	k3=$!
+	vcd-smoke threads 8 100000 > /dev/null 2>&1 &
+	k4=$!
+	sleep 1
+	kill -9 $k1 $k2 $k3 $k4
+	wait $k1 $k2 $k3 $k4 2> /dev/null
+	check_no_leaks kill-while-waiting
+	echo "# opens killed after the device opened the file (closed by the driver): $(cat $STATS/orphans_closed)"
+	run_tap limits-after-kill vcd-smoke limits $DEV_MAX_FILES $DEV_MAX_SESSIONS
 	check "reload with the default depth" \
 		sh -c "rmmod $DRV && modprobe $DRV"
 	wait_for '[ -c /dev/crypto ]'

@@ -10,7 +10,8 @@
  *   vcd-smoke storm N             N open/session/close cycles
  *   vcd-smoke threads T N         T threads, N checked round trips each
  *   vcd-smoke busy                big requests until killed or ENODEV
- *   vcd-smoke limits              max_files and max_sessions answers
+ *   vcd-smoke limits [F S]        max_files and max_sessions answers
+ *                                 (exactly F files and S sessions fit)
  *   vcd-smoke gone 'CMD'          run CMD (removes the device) with a
  *                                 file open; the file must answer ENODEV
  *   vcd-smoke speed LEN SECS      AES-128-CBC MB/s, zero-copy and bounce
@@ -498,7 +499,8 @@ static int mode_speed(uint32_t len, double secs)
 	return 0;
 }
 
-static int mode_limits(void)
+/* With @want_files / @want_sessions nonzero, the counts must be exact. */
+static int mode_limits(int want_files, int want_sessions)
 {
 	static int fds[LIMIT_PROBE_MAX];
 	uint8_t key[16] = { 0 };
@@ -512,8 +514,8 @@ static int mode_limits(void)
 		}
 		n++;
 	}
-	check(err == EMFILE, "open #%d fails with EMFILE (errno %d)", n + 1,
-	      err);
+	check(err == EMFILE && (!want_files || n == want_files),
+	      "open #%d fails with EMFILE (errno %d)", n + 1, err);
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 
@@ -526,8 +528,8 @@ static int mode_limits(void)
 		}
 		nses++;
 	}
-	check(err == ENOSPC, "session #%d fails with ENOSPC (errno %d)",
-	      nses + 1, err);
+	check(err == ENOSPC && (!want_sessions || nses == want_sessions),
+	      "session #%d fails with ENOSPC (errno %d)", nses + 1, err);
 	close(fds[0]);
 	fds[0] = open_dev();
 	check(new_session(fds[0], CRYPTO_AES_CBC, key, 16, 0, NULL, 0) != 0,
@@ -567,12 +569,13 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "busy"))
 		return mode_busy();
 	if (!strcmp(mode, "limits"))
-		return mode_limits();
+		return mode_limits(argc > 2 ? atoi(argv[2]) : 0,
+				   argc > 3 ? atoi(argv[3]) : 0);
 	if (!strcmp(mode, "gone") && argc > 2)
 		return mode_gone(argv[2]);
 	if (!strcmp(mode, "speed") && argc > 3)
 		return mode_speed(atoi(argv[2]), atof(argv[3]));
 	fprintf(stderr,
-		"usage: vcd-smoke kat|storm N|threads T N|busy|limits|gone CMD|speed LEN SECS\n");
+		"usage: vcd-smoke kat|storm N|threads T N|busy|limits [F S]|gone CMD|speed LEN SECS\n");
 	return 2;
 }
