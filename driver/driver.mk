@@ -9,6 +9,7 @@
 #                          write $(RESULTS)/driver.xml
 #   make driver-dkms       a DKMS source tree in build/driver/dkms/
 #   make driver-checkpatch scripts/checkpatch.pl over the kernel sources
+#   make driver-sparse     both modules through sparse (C=2) with W=1
 #
 # Kbuild writes next to the sources, so each module builds in a staged
 # copy under build/driver/ with the shared headers in its include/ (the
@@ -53,7 +54,7 @@ LAB_GUEST_BINS += $(DRV_SMOKE)
 LAB_GUEST_FILES += $(DRV_GUEST_TEST) $(DRV_GUEST_HOTUNPLUG)
 CHECK_TARGETS += check-driver
 
-.PHONY: driver check-driver driver-dkms driver-checkpatch
+.PHONY: driver check-driver driver-dkms driver-checkpatch driver-sparse
 
 driver: $(DRV_KO) $(DRV_HOSTILE_KO) $(DRV_SMOKE)
 
@@ -117,3 +118,10 @@ driver-checkpatch:
 		"set CHECKPATCH=/path/to/linux/scripts/checkpatch.pl"; exit 1; }
 	$(CHECKPATCH) --no-tree --quiet -f $(filter-out %Kbuild,$(DRV_SRCS)) \
 		$(TOP)/driver/tests/vcd_hostile.c
+
+driver-sparse: $(DRV_KO) $(DRV_HOSTILE_KO)
+	@command -v sparse > /dev/null || { echo "sparse is not installed"; exit 1; }
+	@for d in module hostile; do \
+		$(MAKE) --no-print-directory -s -C $(DRV_KDIR) \
+			M=$(DRV_BUILD)/$$d C=2 W=1 modules || exit 1; \
+	done
