@@ -230,8 +230,8 @@ test_pci_remove() {
 	vdev=$(virtio_name) || { not_ok "find the bound virtio device"; return; }
 	pci=$(basename "$(dirname "$(readlink -f /sys/bus/virtio/devices/$vdev)")")
 	run_tap unplug vcd-smoke gone "echo 1 > /sys/bus/pci/devices/$pci/remove"
-	check "PCI rescan brings /dev/crypto back" \
-		sh -c "echo 1 > /sys/bus/pci/rescan && sleep 1 && [ -c /dev/crypto ]"
+	check "PCI rescan" sh -c "echo 1 > /sys/bus/pci/rescan"
+	check "/dev/crypto is back after the rescan" wait_for '[ -c /dev/crypto ]'
 	run_tap replug vcd-smoke kat
 	check_no_leaks unplug
 }
