@@ -3,7 +3,7 @@
 # lab guest.  docs/guest-driver.md tells the whole story.
 #
 # Targets
-#   make driver            both modules and vcd-smoke
+#   make driver            both modules, vcd-smoke and vcd-smoke32
 #   make check-driver      boot the lab guest with a virtio-cryptodev-pci
 #                          device, run driver/tests/guest-driver-test.sh,
 #                          write $(RESULTS)/driver.xml
@@ -35,6 +35,8 @@ DRV_HDRS := $(TOP)/include/virtio_cryptodev.h \
 DRV_KO := $(DRV_BUILD)/module/virtio_cryptodev.ko
 DRV_HOSTILE_KO := $(DRV_BUILD)/hostile/vcd_hostile.ko
 DRV_SMOKE := $(BIN)/vcd-smoke
+# The same tests as a 32-bit program: the compat ioctls.
+DRV_SMOKE32 := $(BIN)/vcd-smoke32
 DRV_GUEST_TEST := $(TOP)/driver/tests/guest-driver-test.sh
 DRV_GUEST_HOTUNPLUG := $(TOP)/driver/tests/guest-hotunplug.sh
 DRV_GUEST_TIMEOUT := 900
@@ -50,13 +52,14 @@ CHECKPATCH ?= $(firstword $(wildcard \
 	/var/cache/cchat-driver/linux-source-6.12/scripts/checkpatch.pl))
 
 LAB_GUEST_MODULES += $(DRV_KO) $(DRV_HOSTILE_KO)
-LAB_GUEST_BINS += $(DRV_SMOKE)
+LAB_GUEST_BINS += $(DRV_SMOKE) $(DRV_SMOKE32)
 LAB_GUEST_FILES += $(DRV_GUEST_TEST) $(DRV_GUEST_HOTUNPLUG)
 CHECK_TARGETS += check-driver
+DEPS_PARTS += driver
 
 .PHONY: driver check-driver driver-dkms driver-checkpatch driver-sparse
 
-driver: $(DRV_KO) $(DRV_HOSTILE_KO) $(DRV_SMOKE)
+driver: $(DRV_KO) $(DRV_HOSTILE_KO) $(DRV_SMOKE) $(DRV_SMOKE32)
 
 # $(call drv_stage,DIR,FILES): a Kbuild tree with the shared headers.
 define drv_stage
@@ -81,9 +84,14 @@ $(DRV_SMOKE): $(TOP)/driver/tests/vcd_smoke.c $(DRV_HDRS)
 	$(CC) $(DRV_SMOKE_CFLAGS) -c -o $(DRV_BUILD)/vcd_smoke.o $<
 	$(CC) -static -pthread -o $@ $(DRV_BUILD)/vcd_smoke.o
 
+$(DRV_SMOKE32): $(TOP)/driver/tests/vcd_smoke.c $(DRV_HDRS)
+	@mkdir -p $(dir $@) $(DRV_BUILD)
+	$(CC) -m32 $(DRV_SMOKE_CFLAGS) -c -o $(DRV_BUILD)/vcd_smoke32.o $<
+	$(CC) -m32 -static -pthread -o $@ $(DRV_BUILD)/vcd_smoke32.o
+
 # Two guest runs: the main suite, then a QMP device_del/device_add with a
 # file open and requests in flight (driver/tests/hotunplug.py).
-check-driver: lab $(DRV_KO) $(DRV_HOSTILE_KO) $(DRV_SMOKE)
+check-driver: lab $(DRV_KO) $(DRV_HOSTILE_KO) $(DRV_SMOKE) $(DRV_SMOKE32)
 	@mkdir -p $(RESULTS) $(DRV_BUILD)
 	@status=0; \
 	$(LAB_RUN) --timeout $(DRV_GUEST_TIMEOUT) \

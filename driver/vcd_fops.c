@@ -8,6 +8,7 @@
  * size copied from user space is bounded before memory is allocated.
  */
 
+#include <linux/compat.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
@@ -225,18 +226,24 @@ out:
 	return err;
 }
 
-static int vcd_ioc_gsession(struct vcd_file *f, void __user *arg)
+/* Forget a session the caller will never learn about. */
+static void vcd_session_drop(struct vcd_file *f, u32 id)
+{
+	kfree(xa_erase(&f->sessions, id));
+	vcd_simple_op(f, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, id,
+		      VCD_WAIT_UNINTERRUPTIBLE);
+}
+
+/* CIOCGSESSION on a kernel copy of the struct; sets sop->ses. */
+static int vcd_gsession(struct vcd_file *f, struct session_op *sop)
 {
 	struct vcd_session *s;
-	struct session_op sop;
 	long id;
 	int err;
 
-	if (copy_from_user(&sop, arg, sizeof(sop)))
-		return -EFAULT;
-	if (!sop.cipher && !sop.mac)
+	if (!sop->cipher && !sop->mac)
 		return -EINVAL;
-	id = vcd_create_remote(f, &sop, &s);
+	id = vcd_create_remote(f, sop, &s);
 	if (id < 0)
 		return id;
 	err = xa_insert(&f->sessions, id, s, GFP_KERNEL);
@@ -247,11 +254,22 @@ static int vcd_ioc_gsession(struct vcd_file *f, void __user *arg)
 			      VCD_WAIT_UNINTERRUPTIBLE);
 		return err == -EBUSY ? -EIO : err;
 	}
-	sop.ses = id;
+	sop->ses = id;
+	return 0;
+}
+
+static int vcd_ioc_gsession(struct vcd_file *f, void __user *arg)
+{
+	struct session_op sop;
+	int err;
+
+	if (copy_from_user(&sop, arg, sizeof(sop)))
+		return -EFAULT;
+	err = vcd_gsession(f, &sop);
+	if (err)
+		return err;
 	if (copy_to_user(arg, &sop, sizeof(sop))) {
-		kfree(xa_erase(&f->sessions, id));
-		vcd_simple_op(f, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, id,
-			      VCD_WAIT_UNINTERRUPTIBLE);
+		vcd_session_drop(f, sop.ses);
 		return -EFAULT;
 	}
 	return 0;
@@ -381,17 +399,16 @@ static int vcd_crypt_fill(struct vcd_req *req, const struct crypt_op *cop,
 	return vcd_req_pin(req, &req->dst_pin, cop->dst, p->dst_len, true);
 }
 
-static int vcd_ioc_crypt(struct vcd_file *f, void __user *arg)
+/* CIOCCRYPT on a kernel copy of the struct (nothing is written back). */
+static int vcd_crypt(struct vcd_file *f, const struct crypt_op *c)
 {
+	const struct crypt_op cop = *c;
 	struct virtio_cryptodev_crypt_para *para;
 	struct vcd_crypt_plan p;
 	struct vcd_session s;
-	struct crypt_op cop;
 	struct vcd_req *req;
 	int err;
 
-	if (copy_from_user(&cop, arg, sizeof(cop)))
-		return -EFAULT;
 	if (cop.op != COP_ENCRYPT && cop.op != COP_DECRYPT)
 		return -EINVAL;
 	err = vcd_session_get(f, cop.ses, &s);
@@ -426,6 +443,15 @@ static int vcd_ioc_crypt(struct vcd_file *f, void __user *arg)
 out:
 	vcd_req_put(req);
 	return err;
+}
+
+static int vcd_ioc_crypt(struct vcd_file *f, void __user *arg)
+{
+	struct crypt_op cop;
+
+	if (copy_from_user(&cop, arg, sizeof(cop)))
+		return -EFAULT;
+	return vcd_crypt(f, &cop);
 }
 
 /* The AEAD tag lengths AES-GCM allows; cryptodev's 0 means the longest. */
@@ -478,18 +504,20 @@ static int vcd_aead_fill(struct vcd_req *req, const struct crypt_auth_op *caop,
 	return vcd_req_pin(req, &req->dst_pin, caop->dst, dst_len, true);
 }
 
-static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
+/*
+ * CIOCAUTHCRYPT on a kernel copy of the struct; on success updates len,
+ * tag and tag_len for the caller to write back.
+ */
+static int vcd_authcrypt(struct vcd_file *f, struct crypt_auth_op *out)
 {
+	struct crypt_auth_op caop = *out;
 	struct virtio_cryptodev_aead_para *para;
-	struct crypt_auth_op caop;
 	struct vcd_session s;
 	struct vcd_req *req;
 	u32 tag_len, dst_len;
 	bool enc, zc;
 	int err;
 
-	if (copy_from_user(&caop, arg, sizeof(caop)))
-		return -EFAULT;
 	if (caop.op != COP_ENCRYPT && caop.op != COP_DECRYPT)
 		return -EINVAL;
 	err = vcd_session_get(f, caop.ses, &s);
@@ -531,13 +559,24 @@ static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
 	/* As cryptodev-linux: len becomes the output length, tag points
 	 * where the tag is (or was) in dst.
 	 */
-	caop.tag = caop.dst + (enc ? caop.len : caop.len - tag_len);
-	caop.tag_len = tag_len;
-	caop.len = dst_len;
-	if (copy_to_user(arg, &caop, sizeof(caop)))
-		err = -EFAULT;
+	out->tag = caop.dst + (enc ? caop.len : caop.len - tag_len);
+	out->tag_len = tag_len;
+	out->len = dst_len;
 out:
 	vcd_req_put(req);
+	return err;
+}
+
+static int vcd_ioc_authcrypt(struct vcd_file *f, void __user *arg)
+{
+	struct crypt_auth_op caop;
+	int err;
+
+	if (copy_from_user(&caop, arg, sizeof(caop)))
+		return -EFAULT;
+	err = vcd_authcrypt(f, &caop);
+	if (!err && copy_to_user(arg, &caop, sizeof(caop)))
+		err = -EFAULT;
 	return err;
 }
 
@@ -585,9 +624,150 @@ static long vcd_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	}
 }
 
+#ifdef CONFIG_COMPAT
+/*
+ * 32-bit programs: the structs with pointers have their own layout and so
+ * their own ioctl numbers; the others are the same in both.
+ */
+struct vcd_compat_session_op {
+	u32 cipher;
+	u32 mac;
+	u32 keylen;
+	compat_uptr_t key;
+	u32 mackeylen;
+	compat_uptr_t mackey;
+	u32 ses;
+};
+
+struct vcd_compat_crypt_op {
+	u32 ses;
+	u16 op;
+	u16 flags;
+	u32 len;
+	compat_uptr_t src;
+	compat_uptr_t dst;
+	compat_uptr_t mac;
+	compat_uptr_t iv;
+};
+
+struct vcd_compat_crypt_auth_op {
+	u32 ses;
+	u16 op;
+	u16 flags;
+	u32 len;
+	u32 auth_len;
+	compat_uptr_t auth_src;
+	compat_uptr_t src;
+	compat_uptr_t dst;
+	compat_uptr_t tag;
+	u32 tag_len;
+	compat_uptr_t iv;
+	u32 iv_len;
+};
+
+#define VCD_COMPAT_CIOCGSESSION	_IOWR('c', 102, struct vcd_compat_session_op)
+#define VCD_COMPAT_CIOCCRYPT	_IOWR('c', 104, struct vcd_compat_crypt_op)
+#define VCD_COMPAT_CIOCAUTHCRYPT _IOWR('c', 109, struct vcd_compat_crypt_auth_op)
+
+static int vcd_compat_gsession(struct vcd_file *f, void __user *arg)
+{
+	struct vcd_compat_session_op c;
+	struct session_op sop = { 0 };
+	int err;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	sop.cipher = c.cipher;
+	sop.mac = c.mac;
+	sop.keylen = c.keylen;
+	sop.key = compat_ptr(c.key);
+	sop.mackeylen = c.mackeylen;
+	sop.mackey = compat_ptr(c.mackey);
+	err = vcd_gsession(f, &sop);
+	if (err)
+		return err;
+	c.ses = sop.ses;
+	if (copy_to_user(arg, &c, sizeof(c))) {
+		vcd_session_drop(f, sop.ses);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int vcd_compat_crypt(struct vcd_file *f, void __user *arg)
+{
+	struct vcd_compat_crypt_op c;
+	struct crypt_op cop = { 0 };
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	cop.ses = c.ses;
+	cop.op = c.op;
+	cop.flags = c.flags;
+	cop.len = c.len;
+	cop.src = compat_ptr(c.src);
+	cop.dst = compat_ptr(c.dst);
+	cop.mac = compat_ptr(c.mac);
+	cop.iv = compat_ptr(c.iv);
+	return vcd_crypt(f, &cop);
+}
+
+static int vcd_compat_authcrypt(struct vcd_file *f, void __user *arg)
+{
+	struct vcd_compat_crypt_auth_op c;
+	struct crypt_auth_op caop = { 0 };
+	int err;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	caop.ses = c.ses;
+	caop.op = c.op;
+	caop.flags = c.flags;
+	caop.len = c.len;
+	caop.auth_len = c.auth_len;
+	caop.auth_src = compat_ptr(c.auth_src);
+	caop.src = compat_ptr(c.src);
+	caop.dst = compat_ptr(c.dst);
+	caop.tag = compat_ptr(c.tag);
+	caop.tag_len = c.tag_len;
+	caop.iv = compat_ptr(c.iv);
+	caop.iv_len = c.iv_len;
+	err = vcd_authcrypt(f, &caop);
+	if (err)
+		return err;
+	c.len = caop.len;
+	c.tag = ptr_to_compat(caop.tag);
+	c.tag_len = caop.tag_len;
+	return copy_to_user(arg, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+static long vcd_compat_ioctl(struct file *filp, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct vcd_file *f = filp->private_data;
+	void __user *uarg = compat_ptr(arg);
+
+	if (READ_ONCE(f->dev->dead))
+		return -ENODEV;
+	switch (cmd) {
+	case VCD_COMPAT_CIOCGSESSION:
+		return vcd_compat_gsession(f, uarg);
+	case VCD_COMPAT_CIOCCRYPT:
+		return vcd_compat_crypt(f, uarg);
+	case VCD_COMPAT_CIOCAUTHCRYPT:
+		return vcd_compat_authcrypt(f, uarg);
+	default:
+		return vcd_ioctl(filp, cmd, (unsigned long)uarg);
+	}
+}
+#endif
+
 const struct file_operations vcd_fops = {
 	.owner = THIS_MODULE,
 	.open = vcd_open,
 	.release = vcd_release,
 	.unlocked_ioctl = vcd_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = vcd_compat_ioctl,
+#endif
 };

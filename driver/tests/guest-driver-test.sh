@@ -2,7 +2,8 @@
 # The guest driver's tests, run inside the lab guest (busybox sh) by
 # `make check-driver`.  Prints TAP on stdout; exits non-zero when any
 # case failed.  Needs: virtio_cryptodev.ko and vcd_hostile.ko installed as
-# modules, vcd-smoke in PATH, one virtio-cryptodev-pci device.
+# modules, vcd-smoke and vcd-smoke32 (its 32-bit build) in PATH, one
+# virtio-cryptodev-pci device.
 
 DRV=virtio_cryptodev
 DRV_DIR=/sys/bus/virtio/drivers/$DRV
@@ -116,6 +117,7 @@ parallel_storms() {
 
 test_basic() {
 	run_tap kat vcd-smoke kat
+	run_tap kat32 vcd-smoke32 kat
 	run_tap storm vcd-smoke storm $STORM_CYCLES
 	check "4 open/close storms at once" parallel_storms
 	run_tap threads vcd-smoke threads $THREADS $THREAD_ROUNDS
