@@ -40,7 +40,7 @@ DEMO_TARGET :=
 .PHONY: all check demo bench deps clean
 all:
 
-include $(wildcard chat/chat.mk secure/secure.mk vm/vm.mk qemu/qemu.mk \
+include $(wildcard chat/chat.mk secure/secure.mk vm/vm.mk qemu/qemu.mk qemu/fuzz/fuzz.mk \
 	driver/driver.mk tests/tests.mk)
 
 all: $(ALL_TARGETS)
