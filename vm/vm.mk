@@ -9,6 +9,7 @@
 #   make lab-kernel      install the pinned guest kernel, headers and kbuild
 #   make lab-initramfs   (re)build the initramfs when one of its inputs changed
 #   make check-lab       the lab's own tests -> $(RESULTS)/lab.xml
+#   make bench-lab       boot + trivial command timed against the 15 s budget
 #   make qemu-patches    qemu/ as a git format-patch series in build/qemu-patches/
 #
 # Variables for other fragments (append with +=, never :=)
@@ -69,8 +70,10 @@ LAB_GUEST_FILES +=
 
 DEPS_PARTS += lab
 CHECK_TARGETS += check-lab
+BENCH_TARGETS += bench-lab
 
-.PHONY: lab lab-deps lab-qemu lab-kernel lab-initramfs check-lab qemu-patches
+.PHONY: lab lab-deps lab-qemu lab-kernel lab-initramfs check-lab bench-lab \
+	qemu-patches
 
 lab: lab-qemu lab-initramfs
 
@@ -107,6 +110,9 @@ check-lab: lab
 	@mkdir -p $(RESULTS)
 	@$(PYTHON) -m pytest -v -p no:cacheprovider $(TOP)/vm/tests \
 		--junitxml=$(RESULTS)/lab.xml
+
+bench-lab: lab
+	@$(TOP)/vm/bench-boot
 
 qemu-patches:
 	@$(TOP)/vm/qemu-format-patches

@@ -10,9 +10,6 @@ import pytest
 from labrun import (RUN, TOP, GUEST_TIMEOUT_S, read_lab_conf, run_guest,
                       process_alive)
 
-# The lab's promise: a boot plus a trivial command under TCG.
-BOOT_BUDGET_S = 15
-BOOT_ATTEMPTS = 3
 EXIT_TIMEOUT = 124
 EXIT_KERNEL_PROBLEM = 125
 EXIT_LAB_FAILURE = 126
@@ -23,22 +20,14 @@ KILL_SLACK_S = 10
 ORPHAN_GRACE_S = 5
 
 
-def test_trivial_command_boots_within_budget(record_testsuite_property):
-    """The budget is for one boot; other builds sharing the host's two
-    cores can slow a single boot down, so the best of a few counts."""
-    times = []
-    for _ in range(BOOT_ATTEMPTS):
-        result = run_guest("echo hello")
-        assert result.returncode == 0, result
-        assert result.stdout == "hello\n"
-        times.append(result.seconds)
-        if result.seconds < BOOT_BUDGET_S:
-            break
-    summary = " ".join("%.1f" % t for t in times)
-    record_testsuite_property("lab_boot_and_run_seconds", summary)
-    print("boot + trivial command: %s s" % summary)
-    assert min(times) < BOOT_BUDGET_S, "every boot took longer than %d s: %s" % (
-        BOOT_BUDGET_S, summary)
+def test_trivial_command_runs(record_testsuite_property):
+    """Timing is reported, not asserted: make bench-lab measures the boot
+    against its 15 s budget."""
+    result = run_guest("echo hello")
+    assert result.returncode == 0, result
+    assert result.stdout == "hello\n"
+    record_testsuite_property("lab_boot_and_run_seconds", "%.1f" % result.seconds)
+    print("boot + trivial command: %.1f s" % result.seconds)
 
 
 @pytest.mark.parametrize("status", [0, 3, 255])
