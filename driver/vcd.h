@@ -76,6 +76,7 @@ struct vcd_device {
 	unsigned int max_sg;		/* descriptors per chain */
 	unsigned int num_queues;
 	struct vcd_queue *queues;
+	unsigned int *cpu_queue;	/* possible CPU -> its queue */
 	struct vcd_limits limits;
 	struct miscdevice misc;
 	char name[24];

@@ -258,7 +258,8 @@ fail:
 
 static struct vcd_queue *vcd_pick_queue(struct vcd_device *dev)
 {
-	return &dev->queues[raw_smp_processor_id() % dev->num_queues];
+	/* A migration right after this only costs the locality. */
+	return &dev->queues[dev->cpu_queue[raw_smp_processor_id()]];
 }
 
 static int vcd_wait_space(struct vcd_queue *q, unsigned long seen,
