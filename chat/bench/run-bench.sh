@@ -10,7 +10,9 @@
 #
 # Environment: BIN (programs, default build/bin), BUILD (default build),
 # CCHATD_PORT / NGIRCD_PORT (default 17667 / 17668), BENCH_QUICK=1 for
-# a short smoke run.  Results go to $BUILD/chat-bench/.
+# a short smoke run, BENCH_LOADS to run only some loads (default "max
+# paced held"; e.g. BENCH_LOADS=paced for (b) alone), CCHATD_ARGS for
+# extra cchatd options.  Results go to $BUILD/chat-bench/.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -90,7 +92,8 @@ CONF
 
 start_cchatd() {
 	"$BIN/cchatd" --listen 127.0.0.1 --port "$cchatd_port" \
-		--no-flood-control --no-console > "$work/cchatd.log" 2>&1 &
+		--no-flood-control --no-console ${CCHATD_ARGS:-} \
+		> "$work/cchatd.log" 2>&1 &
 	cchatd_pid=$!
 	pids+=("$cchatd_pid")
 	wait_port "$cchatd_port" "$cchatd_pid" ||
@@ -114,6 +117,10 @@ start_ngircd() {
 run() {
 	local name=$1 server=$2 port=$3 pid=$4
 	shift 4
+	case " ${BENCH_LOADS:-max paced held} " in
+	*" $name "*) ;;
+	*) return 0 ;;
+	esac
 	echo "--- $name on $server"
 	"$bench" --port "$port" --server-pid "$pid" --label "$name-$server" \
 		"$@" 2> "$work/$name-$server.err" | tee "$work/$name-$server.out" |

@@ -247,6 +247,26 @@ size_t client_line(const struct client *c, char *buf, const char *fmt, ...)
 	return line_printf(buf, ":%s %s", c->prefix, body);
 }
 
+/*
+ * Output waits on srv->dirty, oldest first, until the flush delay is up
+ * (the loop writes it then, with whatever queued meanwhile); a long
+ * queue moves to srv->urgent and is written at the end of this turn.
+ */
+static void mark_output(struct client *c)
+{
+	struct server *srv = c->srv;
+
+	if (list_empty(&c->dirty)) {
+		c->dirty_ms = srv->now_ms;
+		list_add_tail(&srv->dirty, &c->dirty);
+	}
+	if (c->out.bytes >= FLUSH_NOW_BYTES && c->dirty_ms != INT64_MIN) {
+		c->dirty_ms = INT64_MIN;
+		list_del_init(&c->dirty);
+		list_add_tail(&srv->urgent, &c->dirty);
+	}
+}
+
 void client_send(struct client *c, const char *line, size_t len)
 {
 	struct server *srv = c->srv;
@@ -264,8 +284,7 @@ void client_send(struct client *c, const char *line, size_t len)
 		client_kill(c, "Out of memory");
 		return;
 	}
-	if (list_empty(&c->dirty))
-		list_add_tail(&srv->dirty, &c->dirty);
+	mark_output(c);
 }
 
 void client_sendf(struct client *c, const char *fmt, ...)
@@ -424,11 +443,13 @@ void client_process_input(struct client *c)
 }
 
 /* Output of the transport's own (handshake answers) goes out in this
- * turn's flush, like queued lines. */
+ * turn's flush; queued lines already waiting keep their place. */
 static void mark_dirty(struct client *c)
 {
-	if (!c->is_dead && list_empty(&c->dirty) && client_wants_write(c))
-		list_add_tail(&c->srv->dirty, &c->dirty);
+	if (!c->is_dead && list_empty(&c->dirty) && client_wants_write(c)) {
+		c->dirty_ms = INT64_MIN;
+		list_add_tail(&c->srv->urgent, &c->dirty);
+	}
 }
 
 void client_on_readable(struct client *c)

@@ -180,6 +180,7 @@ int server_init(struct server *srv)
 		 "%Y-%m-%d %H:%M:%S UTC", &tm);
 	list_init(&srv->clients);
 	list_init(&srv->dirty);
+	list_init(&srv->urgent);
 	list_init(&srv->throttled);
 	list_init(&srv->dead);
 	srv->signal_watch.fd = -1;
@@ -331,15 +332,32 @@ static void housekeeping(struct server *srv)
 	srv->housekeeping_ms = srv->now_ms + HOUSEKEEPING_MS;
 }
 
-static void flush_dirty(struct server *srv)
+static void flush_head(struct list_node *list)
 {
-	while (!list_empty(&srv->dirty)) {
-		struct list_node *n = srv->dirty.next;
-		struct client *c = container_of(n, struct client, dirty);
+	struct list_node *n = list->next;
+	struct client *c = container_of(n, struct client, dirty);
 
-		list_del_init(n);
-		if (!c->is_dead)
-			client_flush(c);
+	list_del_init(n);
+	if (!c->is_dead)
+		client_flush(c);
+}
+
+/* Urgent output, then waiting output whose flush delay is up; the dirty
+ * list is in the order output started waiting, so the walk stops at
+ * the first client that may wait longer. */
+static void flush_due(struct server *srv)
+{
+	int64_t now = monotonic_ms();
+
+	while (!list_empty(&srv->urgent))
+		flush_head(&srv->urgent);
+	while (!list_empty(&srv->dirty)) {
+		struct client *c = container_of(srv->dirty.next,
+						struct client, dirty);
+
+		if (c->dirty_ms + srv->cfg.flush_delay_ms > now)
+			break;
+		flush_head(&srv->dirty);
 	}
 }
 
@@ -350,13 +368,14 @@ static void reap_dead(struct server *srv)
 					    dead), true);
 }
 
-/* Tearing a client down queues QUIT lines, and flushing may kill. */
+/* Tearing a client down queues QUIT lines, and flushing may kill.
+ * The QUIT lines wait for their flush delay like any other output. */
 static void settle(struct server *srv)
 {
 	do {
-		flush_dirty(srv);
+		flush_due(srv);
 		reap_dead(srv);
-	} while (!list_empty(&srv->dirty));
+	} while (!list_empty(&srv->urgent) || !list_empty(&srv->dead));
 }
 
 static int next_timeout(const struct server *srv)
@@ -367,6 +386,15 @@ static int next_timeout(const struct server *srv)
 
 	if (!list_empty(&srv->throttled) && token_ms < wait)
 		wait = token_ms;
+	if (!list_empty(&srv->dirty)) {
+		const struct client *c = container_of(srv->dirty.next,
+						      struct client, dirty);
+		int64_t due = c->dirty_ms + srv->cfg.flush_delay_ms -
+			      monotonic_ms();
+
+		if (due < wait)
+			wait = due;
+	}
 	if (wait < 0)
 		wait = 0;
 	return wait > HOUSEKEEPING_MS ? HOUSEKEEPING_MS : (int)wait;

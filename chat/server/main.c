@@ -17,6 +17,7 @@ enum {
 	OPT_PING_INTERVAL, OPT_PING_TIMEOUT, OPT_NO_CONSOLE, OPT_MOTD,
 	OPT_NAME, OPT_SECURE_PORT, OPT_KEY, OPT_PASSPHRASE_FILE, OPT_CRYPTO_DEV,
 	OPT_HANDSHAKE_TIMEOUT, OPT_REKEY_RECORDS, OPT_REKEY_BYTES,
+	OPT_FLUSH_DELAY,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "no-flood-control", no_argument, NULL, OPT_NO_FLOOD },
 	{ "flood-burst", required_argument, NULL, OPT_FLOOD_BURST },
 	{ "flood-rate", required_argument, NULL, OPT_FLOOD_RATE },
+	{ "flush-delay", required_argument, NULL, OPT_FLUSH_DELAY },
 	{ "register-timeout", required_argument, NULL, OPT_REGISTER_TIMEOUT },
 	{ "ping-interval", required_argument, NULL, OPT_PING_INTERVAL },
 	{ "ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT },
@@ -61,6 +63,8 @@ static void usage(FILE *out)
 "      --no-flood-control   no per-client line rate limit\n"
 "      --flood-burst N      lines a client may send at once (default %d)\n"
 "      --flood-rate N       lines per second after the burst (default %d)\n"
+"      --flush-delay MS     hold output up to MS ms to batch writes (default %d;\n"
+"                           0: write at the end of every loop turn)\n"
 "      --register-timeout S seconds to register (default %d)\n"
 "      --ping-interval S    idle seconds before a PING (default %d)\n"
 "      --ping-timeout S     seconds to answer it (default %d)\n"
@@ -79,6 +83,7 @@ static void usage(FILE *out)
 "  -v, --verbose            log every connection\n",
 		DEFAULT_MAX_CLIENTS, DEFAULT_MAX_CHANNELS, MAX_CHANNELS_LIMIT,
 		DEFAULT_SENDQ, DEFAULT_FLOOD_BURST, DEFAULT_FLOOD_RATE,
+		DEFAULT_FLUSH_DELAY_MS,
 		DEFAULT_REGISTER_TIMEOUT, DEFAULT_PING_INTERVAL,
 		DEFAULT_PING_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
 }
@@ -94,6 +99,7 @@ static void config_defaults(struct server_config *cfg)
 	cfg->flood_control = true;
 	cfg->flood_burst = DEFAULT_FLOOD_BURST;
 	cfg->flood_rate = DEFAULT_FLOOD_RATE;
+	cfg->flush_delay_ms = DEFAULT_FLUSH_DELAY_MS;
 	cfg->register_timeout = DEFAULT_REGISTER_TIMEOUT;
 	cfg->ping_interval = DEFAULT_PING_INTERVAL;
 	cfg->ping_timeout = DEFAULT_PING_TIMEOUT;
@@ -248,6 +254,10 @@ static void set_option(struct server_config *cfg, int opt, const char *arg)
 		break;
 	case OPT_FLOOD_RATE:
 		cfg->flood_rate = number_arg("flood-rate", arg, 1, 100000);
+		break;
+	case OPT_FLUSH_DELAY:
+		cfg->flush_delay_ms = number_arg("flush-delay", arg, 0,
+						 FLUSH_DELAY_MAX_MS);
 		break;
 	default:
 		set_timer_or_flag(cfg, opt, arg);

@@ -29,6 +29,14 @@
 #define DEFAULT_SENDQ (512 * 1024)      /* bytes queued for one client */
 #define DEFAULT_FLOOD_BURST 10          /* lines a client may send at once */
 #define DEFAULT_FLOOD_RATE 2            /* lines per second after that */
+/* How long a client's output may wait for more lines before it is
+ * written: one write per batch instead of one per loop turn is most of
+ * the CPU per delivery under a steady load (docs/chat-server-design.md). */
+#define DEFAULT_FLUSH_DELAY_MS 10
+#define FLUSH_DELAY_MAX_MS 1000         /* highest value --flush-delay takes */
+/* A queue this long is written at the end of the turn whatever the
+ * delay: batching gains nothing more, and the socket should stay busy. */
+#define FLUSH_NOW_BYTES (16 * 1024)
 #define DEFAULT_REGISTER_TIMEOUT 30     /* seconds to finish NICK/USER */
 #define DEFAULT_PING_INTERVAL 90        /* idle seconds before our PING */
 #define DEFAULT_PING_TIMEOUT 60         /* seconds to answer that PING */
@@ -63,6 +71,7 @@ struct server_config {
 	bool flood_control;
 	unsigned flood_burst;
 	unsigned flood_rate;
+	unsigned flush_delay_ms; /* output held at most this long */
 	unsigned register_timeout;
 	unsigned ping_interval;
 	unsigned ping_timeout;
@@ -96,7 +105,7 @@ struct client {
 	struct server *srv;
 	struct transport tp;
 	struct list_node all;   /* srv->clients */
-	struct list_node dirty; /* srv->dirty while output waits */
+	struct list_node dirty; /* srv->dirty (or srv->urgent) while output waits */
 	struct list_node throttled; /* srv->throttled while out of tokens */
 	struct list_node dead;  /* srv->dead once killed */
 	struct hmap_node nick_node; /* srv->nicks once it has a nick */
@@ -123,6 +132,7 @@ struct client {
 	int64_t connected_ms;
 	int64_t active_ms;      /* last line received */
 	int64_t ping_sent_ms;
+	int64_t dirty_ms;       /* when output started waiting */
 	uint32_t mark;          /* fan-out deduplication */
 
 	unsigned nchannels;
@@ -172,7 +182,8 @@ struct server {
 	struct hmap nicks;
 	struct hmap channels;
 	struct list_node clients;
-	struct list_node dirty;
+	struct list_node dirty;  /* output waiting, oldest first */
+	struct list_node urgent; /* output to write this turn */
 	struct list_node throttled;
 	struct list_node dead;
 	unsigned nclients;
