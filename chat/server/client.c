@@ -416,20 +416,22 @@ static bool refill(struct client *c)
 	       took_input(c, c->tp.ops->recv(&c->tp, &c->in));
 }
 
-void client_process_input(struct client *c)
+/* Handles the lines flood control allows; true when there were any. */
+static bool process_lines(struct client *c)
 {
 	struct irc_line line;
+	bool handled = false;
 
 	for (;;) {
 		if (c->is_dead)
-			return;
+			return handled;
 		if (!flood_allows(c)) {
 			if ((line_reader_pending(&c->in) ||
 			     c->tp.ops->pending(&c->tp)) &&
 			    list_empty(&c->throttled))
 				list_add_tail(&c->srv->throttled,
 					      &c->throttled);
-			return;
+			return handled;
 		}
 		if (!line_reader_next(&c->in, &line)) {
 			if (refill(c))
@@ -438,8 +440,30 @@ void client_process_input(struct client *c)
 		}
 		c->tokens_ms -= MILLI;
 		handle_line(c, &line);
+		handled = true;
 	}
 	list_del_init(&c->throttled);
+	return handled;
+}
+
+/*
+ * A client that just sent commands waits for their answers (PONG,
+ * replies, errors): its output goes out this turn.  The flush delay is
+ * for lines relayed from others, which make up the bulk of the writes.
+ */
+static void answer_now(struct client *c)
+{
+	if (c->is_dead || list_empty(&c->dirty) || c->dirty_ms == INT64_MIN)
+		return;
+	list_del_init(&c->dirty);
+	c->dirty_ms = INT64_MIN;
+	list_add_tail(&c->srv->urgent, &c->dirty);
+}
+
+void client_process_input(struct client *c)
+{
+	if (process_lines(c))
+		answer_now(c);
 }
 
 /* Output of the transport's own (handshake answers) goes out in this

@@ -32,7 +32,7 @@
 /* How long a client's output may wait for more lines before it is
  * written: one write per batch instead of one per loop turn is most of
  * the CPU per delivery under a steady load (docs/chat-server-design.md). */
-#define DEFAULT_FLUSH_DELAY_MS 10
+#define DEFAULT_FLUSH_DELAY_MS 20
 #define FLUSH_DELAY_MAX_MS 1000         /* highest value --flush-delay takes */
 /* A queue this long is written at the end of the turn whatever the
  * delay: batching gains nothing more, and the socket should stay busy. */
