@@ -48,6 +48,8 @@ typedef struct VirtIOCryptodevReq {
     size_t buf_len;                 /* output bounce buffer: >= out_len */
     uint8_t *in;
     uint8_t *out;
+    bool in_place_in;               /* in points into guest memory */
+    bool in_place_out;              /* out points into guest memory */
     size_t written;                 /* output bytes in the guest's buffer */
     bool offloaded;
 } VirtIOCryptodevReq;
@@ -374,10 +376,84 @@ static uint32_t virtio_cryptodev_run_aead(VirtIOCryptodevReq *req)
 }
 
 /*
- * The part of a request that may block or take long: copy the input in,
- * run the engine, copy the output out.  Runs on a worker thread (without
- * the BQL) or inline in the main loop; touches nothing but the request,
- * its session under the session lock, and the guest buffers it maps.
+ * A pointer to the @len bytes at @offset of @iov when they lie in one
+ * element (one mapped guest buffer), else NULL.
+ */
+static uint8_t *virtio_cryptodev_iov_span(const struct iovec *iov,
+                                          unsigned int cnt, size_t offset,
+                                          size_t len)
+{
+    unsigned int i;
+
+    for (i = 0; i < cnt; i++) {
+        if (offset < iov[i].iov_len) {
+            return len <= iov[i].iov_len - offset ?
+                   (uint8_t *)iov[i].iov_base + offset : NULL;
+        }
+        offset -= iov[i].iov_len;
+    }
+    return NULL;
+}
+
+/*
+ * CRYPT reads its input from, and writes its output to, the mapped guest
+ * buffers, without bounce buffers, when each lies in one descriptor; the
+ * two sides are decided separately.  Both in place must not overlap (the
+ * engine would read what it already wrote).  Other requests keep the
+ * copies: CREATE_SESSION writes its answer only once the session is in
+ * its file, and AEAD must write nothing on failure.
+ */
+static void virtio_cryptodev_map_in_place(VirtIOCryptodevReq *req)
+{
+    uint8_t *in, *out;
+
+    if (req->opcode != VIRTIO_CRYPTODEV_OP_CRYPT || !req->in_len ||
+        !req->out_len || req->buf_len != req->out_len) {
+        return;
+    }
+    in = virtio_cryptodev_iov_span(req->elem.out_sg, req->elem.out_num,
+                                   VCD_HDR_LEN, req->in_len);
+    out = virtio_cryptodev_iov_span(req->elem.in_sg, req->elem.in_num,
+                                    VCD_RESP_LEN, req->out_len);
+    if (in && out && in < out + req->out_len && out < in + req->in_len) {
+        return;
+    }
+    if (in) {
+        req->in = in;
+        req->in_place_in = true;
+    }
+    if (out) {
+        req->out = out;
+        req->in_place_out = true;
+    }
+}
+
+/* Bounce buffers for what does not run in place. */
+static bool virtio_cryptodev_copy_in(VirtIOCryptodevReq *req)
+{
+    if (!req->in_place_in) {
+        req->in = g_try_malloc(req->in_len ? req->in_len : 1);
+        if (!req->in) {
+            return false;
+        }
+        iov_to_buf(req->elem.out_sg, req->elem.out_num, VCD_HDR_LEN,
+                   req->in, req->in_len);
+    }
+    if (!req->in_place_out) {
+        req->out = g_try_malloc(req->buf_len ? req->buf_len : 1);
+        if (!req->out) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The part of a request that may block or take long: copy the input in
+ * (unless it runs in place), run the engine, copy the output out.  Runs
+ * on a worker thread (without the BQL) or inline in the main loop;
+ * touches nothing but the request, its session under the session lock,
+ * and the guest buffers it maps.
  */
 static int virtio_cryptodev_work(void *opaque)
 {
@@ -385,14 +461,11 @@ static int virtio_cryptodev_work(void *opaque)
     const VirtIOCryptodevEngine *engine = req->dev->engine;
     uint8_t *key;
 
-    req->in = g_try_malloc(req->in_len ? req->in_len : 1);
-    req->out = g_try_malloc(req->buf_len ? req->buf_len : 1);
-    if (!req->in || !req->out) {
+    virtio_cryptodev_map_in_place(req);
+    if (!virtio_cryptodev_copy_in(req)) {
         req->status = VIRTIO_CRYPTODEV_S_NOMEM;
         return 0;
     }
-    iov_to_buf(req->elem.out_sg, req->elem.out_num, VCD_HDR_LEN,
-               req->in, req->in_len);
 
     switch (req->opcode) {
     case VIRTIO_CRYPTODEV_OP_CREATE_SESSION:
@@ -412,11 +485,13 @@ static int virtio_cryptodev_work(void *opaque)
         g_assert_not_reached();
     }
 
-    if (req->status == VIRTIO_CRYPTODEV_S_OK &&
-        req->opcode != VIRTIO_CRYPTODEV_OP_CREATE_SESSION) {
-        req->written = iov_from_buf(req->elem.in_sg, req->elem.in_num,
-                                    VCD_RESP_LEN, req->out, req->out_len);
+    if (req->status != VIRTIO_CRYPTODEV_S_OK ||
+        req->opcode == VIRTIO_CRYPTODEV_OP_CREATE_SESSION) {
+        return 0;
     }
+    req->written = req->in_place_out ? req->out_len :
+                   iov_from_buf(req->elem.in_sg, req->elem.in_num,
+                                VCD_RESP_LEN, req->out, req->out_len);
     return 0;
 }
 
@@ -463,6 +538,10 @@ static void virtio_cryptodev_respond(VirtIOCryptodevReq *req)
     iov_from_buf(req->elem.in_sg, req->elem.in_num, 0, &resp, sizeof(resp));
     virtqueue_push(req->vq, &req->elem,
                    sizeof(resp) + le32_to_cpu(resp.len));
+    if (req->vq == s->batching_vq) {
+        s->notify_deferred = true;
+        return;
+    }
     virtio_notify(VIRTIO_DEVICE(s), req->vq);
 }
 
@@ -478,8 +557,12 @@ static void virtio_cryptodev_finish(VirtIOCryptodevReq *req)
     if (req->file) {
         virtio_cryptodev_file_unref(req->file);
     }
-    g_free(req->in);
-    g_free(req->out);
+    if (!req->in_place_in) {
+        g_free(req->in);
+    }
+    if (!req->in_place_out) {
+        g_free(req->out);
+    }
     g_free(req);
 }
 
@@ -638,6 +721,8 @@ static void virtio_cryptodev_handle_output(VirtIODevice *vdev, VirtQueue *vq)
     VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
     VirtIOCryptodevReq *req;
 
+    /* one interrupt for all the requests this run answers at once */
+    s->batching_vq = vq;
     while (!s->quiescing && !s->throttled && vq != s->resetting_vq) {
         req = virtqueue_pop(vq, sizeof(VirtIOCryptodevReq));
         if (!req) {
@@ -646,6 +731,11 @@ static void virtio_cryptodev_handle_output(VirtIODevice *vdev, VirtQueue *vq)
         if (!virtio_cryptodev_handle_request(s, vq, req)) {
             break;
         }
+    }
+    s->batching_vq = NULL;
+    if (s->notify_deferred) {
+        s->notify_deferred = false;
+        virtio_notify(vdev, vq);
     }
 }
 

@@ -134,6 +134,8 @@ struct VirtIOCryptodev {
     bool quiescing;             /* reset or unplug: take no requests */
     VirtQueue *resetting_vq;    /* VIRTIO_F_RING_RESET of this queue */
     QEMUBH *kick_bh;            /* re-runs the queues after throttling */
+    VirtQueue *batching_vq;     /* its answers notify once, at the end */
+    bool notify_deferred;       /* an answer of batching_vq is unnotified */
     Error *migration_blocker;
 };
 
