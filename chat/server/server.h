@@ -36,7 +36,7 @@
 #define FLUSH_DELAY_MAX_MS 1000         /* highest value --flush-delay takes */
 /* A queue this long is written at the end of the turn whatever the
  * delay: batching gains nothing more, and the socket should stay busy. */
-#define FLUSH_NOW_BYTES (16 * 1024)
+#define FLUSH_NOW_BYTES 4096
 #define DEFAULT_REGISTER_TIMEOUT 30     /* seconds to finish NICK/USER */
 #define DEFAULT_PING_INTERVAL 90        /* idle seconds before our PING */
 #define DEFAULT_PING_TIMEOUT 60         /* seconds to answer that PING */
