@@ -608,7 +608,7 @@ static bool virtio_cryptodev_needs_worker(VirtIOCryptodev *s,
                                           VirtIOCryptodevReq *req)
 {
     return s->engine->may_block ||
-           virtio_cryptodev_data_len(req) > VIRTIO_CRYPTODEV_INLINE_LEN;
+           virtio_cryptodev_data_len(req) > s->inline_len;
 }
 
 /* Take references and hand the request to a worker, or run it inline. */
@@ -837,6 +837,11 @@ static bool virtio_cryptodev_check_props(VirtIOCryptodev *s, Error **errp)
                    (long long)VIRTIO_CRYPTODEV_MAX_DATA_LEN_LIMIT);
         return false;
     }
+    if (s->inline_len > VIRTIO_CRYPTODEV_MAX_INLINE_LEN) {
+        error_setg(errp, "inline-len must be at most %lld",
+                   (long long)VIRTIO_CRYPTODEV_MAX_INLINE_LEN);
+        return false;
+    }
     return true;
 }
 
@@ -954,6 +959,8 @@ static const Property virtio_cryptodev_properties[] = {
                        VIRTIO_CRYPTODEV_DEFAULT_MAX_SESSIONS),
     DEFINE_PROP_UINT32("max-data-len", VirtIOCryptodev, max_data_len,
                        VIRTIO_CRYPTODEV_DEFAULT_MAX_DATA_LEN),
+    DEFINE_PROP_UINT32("inline-len", VirtIOCryptodev, inline_len,
+                       VIRTIO_CRYPTODEV_INLINE_LEN),
     DEFINE_PROP_BIT64("aead", VirtIOCryptodev, host_features,
                       VIRTIO_CRYPTODEV_F_AEAD, true),
 };

@@ -843,6 +843,34 @@ static void vcd_wait_crypt(VcdTest *t, const uint64_t *out, int n, uint32_t len)
 }
 
 /*
+ * inline-len moves the line between requests run at once and those sent
+ * to the thread pool: 0 offloads every one, the maximum runs 64 KiB
+ * requests inline.  Either way they all complete.
+ */
+static void test_inline_len(void)
+{
+    static const char *const props[] = {
+        "engine=builtin,inline-len=0",
+        "engine=builtin,inline-len=262144",
+    };
+    uint8_t key[16] = {};
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(props); i++) {
+        VcdTest *t = vcd_start_on("-machine q35 -m 512M", props[i]);
+        uint64_t f = vcd_open_file(t);
+        uint32_t ses = vcd_session(t, f, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+        g_autofree uint64_t *small = vcd_queue_crypt(t, f, ses, 8, 64);
+        g_autofree uint64_t *big = NULL;
+
+        vcd_wait_crypt(t, small, 8, 64);
+        big = vcd_queue_crypt(t, f, ses, 8, 65536);
+        vcd_wait_crypt(t, big, 8, 65536);
+        vcd_stop(t);
+    }
+}
+
+/*
  * Requests bigger than the in-flight budget allows at once: some wait in
  * the queue and start when earlier ones complete.
  */
@@ -1125,6 +1153,7 @@ int main(int argc, char **argv)
                    test_protocol_error_and_reset);
     qtest_add_func("/virtio-cryptodev/offloaded", test_offloaded);
     qtest_add_func("/virtio-cryptodev/throttled", test_throttled);
+    qtest_add_func("/virtio-cryptodev/inline-len", test_inline_len);
     qtest_add_func("/virtio-cryptodev/close-in-flight", test_close_in_flight);
     qtest_add_func("/virtio-cryptodev/reset-in-flight", test_reset_in_flight);
     qtest_add_func("/virtio-cryptodev/unplug-in-flight",

@@ -37,11 +37,14 @@ OBJECT_DECLARE_SIMPLE_TYPE(VirtIOCryptodev, VIRTIO_CRYPTODEV)
 #define VIRTIO_CRYPTODEV_MAX_MAC_KEY_LEN        512  /* HMAC keys */
 
 /*
- * Requests of the builtin engine with at most this much data run right
- * away in the main loop; bigger ones, and every request of the host
- * engine, go to the thread pool.
+ * Default of the inline-len property: requests of the builtin engine with
+ * at most this much data (input + output) run right away in the thread
+ * that handles the queue; bigger ones, and every request of the host
+ * engine, go to the thread pool.  The property's upper limit keeps an
+ * inline request to well under a millisecond of AES.
  */
 #define VIRTIO_CRYPTODEV_INLINE_LEN             4096
+#define VIRTIO_CRYPTODEV_MAX_INLINE_LEN         (256 * KiB)
 
 /*
  * Bounce-buffer bytes that requests in flight may hold at once.  A
@@ -119,6 +122,7 @@ struct VirtIOCryptodev {
     uint32_t max_files;
     uint32_t max_sessions;
     uint32_t max_data_len;
+    uint32_t inline_len;
     uint64_t host_features;
 
     const VirtIOCryptodevEngine *engine;
