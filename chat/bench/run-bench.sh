@@ -3,7 +3,7 @@
 #
 #   (a) throughput: 200 clients in one channel, flood control off, each
 #       sending as fast as a window of in-flight messages allows
-#   (b) paced: 1,000 clients in one channel, 1 message/s each; compares
+#   (b) paced: 1,000 clients in one channel, 0.5 message/s each; compares
 #       server CPU per delivery and p99 latency
 #   (c) capacity: 10,000 clients over 100 channels connect, register,
 #       join and exchange a few messages

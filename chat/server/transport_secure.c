@@ -180,8 +180,9 @@ static size_t gather(const struct outq *out, uint8_t *buf, size_t cap)
 	return n;
 }
 
-/* Lines queued in the same loop turn share records: fewer records,
- * fewer crypto operations, less overhead on the wire. */
+/* Lines flushed together (everything queued within the flush delay)
+ * share records: fewer records, fewer crypto operations, less overhead
+ * on the wire. */
 static void seal_queue(struct secure_state *st, struct outq *out)
 {
 	uint8_t plain[SC_MAX_PLAINTEXT];
