@@ -51,8 +51,10 @@ $(BIN)/cchatd: $(CHAT_BUILD)/server/main.o $(CHAT_SERVER_LIB) \
 	@mkdir -p $(@D)
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(SECURE_CRYPTO_LIBS)
 
-# Only the transports see the library's header.
-$(CHAT_BUILD)/server/transport_secure.o: CHAT_CFLAGS += $(CHAT_SECURE_CFLAGS)
+# Only the transports (and their shared socket side) see the library's
+# header.
+$(CHAT_BUILD)/server/transport_secure.o $(CHAT_BUILD)/common/secure_io.o: \
+	CHAT_CFLAGS += $(CHAT_SECURE_CFLAGS)
 
 # Server unit tests link the server's objects; common tests need only
 # the common library.

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "secure.h"
+#include "secure_io.h"
 #include "transport.h"
 
 /* Ciphertext read from the socket at a time: a whole record of the
@@ -40,11 +41,8 @@ struct secure_layer *secure_layer_open(const struct secure_client_options *opt,
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return NULL;
 	}
-	if (opt->key_file)
-		st = sc_key_load_file(opt->key_file, &l->key, &e);
-	else
-		st = sc_key_load_passphrase_file(opt->passphrase_file,
-						 SC_ROLE_CLIENT, &l->key, &e);
+	st = secure_io_load_key(opt->key_file, opt->passphrase_file,
+				SC_ROLE_CLIENT, &l->key, &e);
 	if (st == SC_OK)
 		st = sc_provider_select(opt->crypto_dev, stderr, &l->prov, &e);
 	if (st != SC_OK) {
@@ -85,21 +83,10 @@ static void note_failure(struct secure_layer *l, enum sc_status status)
 static int sec_flush(struct transport *t)
 {
 	struct secure_layer *l = t->priv;
-	const uint8_t *data;
-	size_t len;
-	ssize_t n;
 
-	for (;;) {
-		data = sc_output(l->s, &len);
-		if (!len)
-			return 0;
-		n = send(t->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-		sc_output_consume(l->s, (size_t)n);
-	}
+	if (secure_io_send(l->s, t->fd) < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	return 0;
 }
 
 static ssize_t sec_recv(struct transport *t, void *buf, size_t len)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "secure.h"
+#include "secure_io.h"
 #include "transport.h"
 
 /*
@@ -57,15 +58,6 @@ struct secure_state {
 
 /* ---- The shared provider and key ------------------------------------- */
 
-static enum sc_status load_key(const struct secure_options *opt,
-			       struct sc_key *key, struct sc_error *e)
-{
-	if (opt->key_file)
-		return sc_key_load_file(opt->key_file, key, e);
-	return sc_key_load_passphrase_file(opt->passphrase_file,
-					   SC_ROLE_SERVER, key, e);
-}
-
 struct secure_server *secure_server_open(const struct secure_options *opt,
 					 char *err, size_t errlen)
 {
@@ -80,7 +72,8 @@ struct secure_server *secure_server_open(const struct secure_options *opt,
 	ss->rekey_bytes = opt->rekey_bytes;
 	/* The key first: a bad key file is the likelier mistake, and its
 	 * message should not wait behind a provider notice. */
-	if (load_key(opt, &ss->key, &e) != SC_OK ||
+	if (secure_io_load_key(opt->key_file, opt->passphrase_file,
+			       SC_ROLE_SERVER, &ss->key, &e) != SC_OK ||
 	    sc_provider_select(opt->crypto_dev, stderr, &ss->prov,
 			       &e) != SC_OK) {
 		snprintf(err, errlen, "%s", e.msg);
@@ -220,25 +213,6 @@ static ssize_t send_notice(struct transport *t, struct secure_state *st)
 	return 0;
 }
 
-static ssize_t send_output(struct transport *t, struct secure_state *st)
-{
-	const uint8_t *data;
-	size_t len;
-	ssize_t n;
-
-	for (;;) {
-		data = sc_output(st->s, &len);
-		if (!len)
-			return 0;
-		n = send(t->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		sc_output_consume(st->s, (size_t)n);
-	}
-}
-
 /*
  * Seals and sends until the queue and the session's output are empty
  * or the socket is full.  A failed session still sends what it has
@@ -253,7 +227,7 @@ static ssize_t secure_send(struct transport *t, struct outq *out)
 	for (;;) {
 		if (sc_handshake_done(st->s))
 			seal_queue(st, out);
-		if (send_notice(t, st) || send_output(t, st))
+		if (send_notice(t, st) || secure_io_send(st->s, t->fd))
 			return -1;
 		if (st->failed || !out->bytes || !sc_handshake_done(st->s))
 			break;
@@ -304,7 +278,7 @@ static void secure_close(struct transport *t)
 	struct secure_state *st = t->state;
 
 	if (!st->failed && sc_close(st->s) == SC_OK)
-		send_output(t, st);
+		secure_io_send(st->s, t->fd);
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
