@@ -5,7 +5,6 @@ proxy that attacks the stream, and tcpdump on the loopback interface.
 Everything is a real process or a real socket; the proxy only moves,
 drops or changes bytes as a network attacker could.
 """
-import re
 import signal
 import socket
 import struct
@@ -16,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, TIMEOUT, Server, wait_for
+from cchat_pipe import STAMP, PipeCchat, client_fixture  # noqa: F401
+from conftest import BIN, TIMEOUT, Server
 
-STAMP = r"^\[\d\d:\d\d:\d\d\] "
 SECURE_PORT_RE = r"listening on \S+ port (\d+) \(encrypted\)"
 AUTH_FAILED = "authentication failed"
 DATA = 0x10
@@ -64,114 +63,17 @@ def start_secure_server(tmp_path):
         srv.stop()
 
 
-class Cchat:
-    """A cchat process on pipes: stdin lines in, stdout/stderr lines out."""
+class Cchat(PipeCchat):
+    """cchat on pipes, by port, in #sec unless told otherwise."""
+    default_channel = "#sec"
 
     def __init__(self, port, nick, args=(), channel="#sec",
                  host="127.0.0.1"):
-        argv = [str(BIN / "cchat"), "-p", str(port), "-n", nick]
-        if channel is not None:
-            argv += ["-c", channel]
-        argv += [str(a) for a in args] + [host]
-        self.argv = argv
-        self.nick = nick
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-        self.lines, self.errors = [], []
-        self.pos = 0
-        self.cond = threading.Condition()
-        self.readers = [
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(self.proc.stdout, self.lines)),
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(self.proc.stderr, self.errors)),
-        ]
-        for reader in self.readers:
-            reader.start()
-
-    def _pump(self, stream, into):
-        for raw in stream:
-            with self.cond:
-                into.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self.cond.notify_all()
-
-    def send(self, text):
-        self.proc.stdin.write(text.encode() + b"\n")
-        self.proc.stdin.flush()
-
-    def expect(self, pattern, timeout=TIMEOUT):
-        """Waits for an unread stdout line matching pattern."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                while self.pos < len(self.lines):
-                    line = self.lines[self.pos]
-                    self.pos += 1
-                    match = re.search(pattern, line)
-                    if match:
-                        return match
-                left = deadline - time.monotonic()
-                if left <= 0 or (self.proc.poll() is not None and
-                                 not self.readers[0].is_alive()):
-                    raise AssertionError(
-                        f"{self.nick}: no line matching {pattern!r}; "
-                        "output:\n" + "\n".join(self.lines[-20:]) +
-                        "\nstderr:\n" + "\n".join(self.errors))
-                self.cond.wait(min(left, 0.2))
-
-    def joined(self, channel="#sec", nick=None):
-        nick = re.escape(nick or self.nick)
-        return self.expect(rf"{STAMP}--> {nick} \(\S+\) joined "
-                           rf"{re.escape(channel)}$")
-
-    def wait(self, timeout=TIMEOUT):
-        try:
-            code = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(f"{self.nick} did not exit; output:\n" +
-                                 "\n".join(self.lines[-20:]) +
-                                 "\nstderr:\n" + self.stderr_text())
-        for reader in self.readers:
-            reader.join(timeout)
-        return code
-
-    def stdout_text(self):
-        with self.cond:
-            return "\n".join(self.lines)
-
-    def stderr_text(self):
-        with self.cond:
-            return "\n".join(self.errors)
-
-    def quit(self):
-        """/quit and the exit status."""
-        self.send("/quit")
-        return self.wait()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            try:
-                stream.close()
-            except (OSError, ValueError):
-                pass
+        super().__init__(port=port, nick=nick, channel=channel, host=host,
+                         args=args)
 
 
-@pytest.fixture
-def cchat():
-    started = []
-
-    def start(*args, **kwargs):
-        client = Cchat(*args, **kwargs)
-        started.append(client)
-        return client
-
-    yield start
-    for client in started:
-        client.stop()
+cchat = client_fixture(Cchat)
 
 
 def secure_args(key):

@@ -3,123 +3,19 @@
 Each test starts real cchat processes; what they print on stdout is
 what a user would see, one timestamped line per event.
 """
-import os
 import re
 import signal
 import socket
 import subprocess
-import threading
 import time
 
 import pytest
 
-from conftest import BIN, TIMEOUT, wait_for
+from cchat_pipe import STAMP, PipeCchat, client_fixture
+from conftest import BIN, TIMEOUT
 
-STAMP = r"^\[\d\d:\d\d:\d\d\] "
-
-
-class Cchat:
-    """A cchat process whose stdin and stdout are pipes."""
-
-    def __init__(self, server=None, nick=None, channel=None, host=None,
-                 port=None, args=()):
-        argv = [str(BIN / "cchat")]
-        argv += ["-p", str(port if port is not None else server.port)]
-        if nick:
-            argv += ["-n", nick]
-        if channel is not None:
-            argv += ["-c", channel]
-        argv += list(args)
-        argv.append(host or server.host)
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-        self.nick = nick
-        self.lines = []
-        self.errors = []
-        self.pos = 0
-        self.cond = threading.Condition()
-        self.readers = [
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(self.proc.stdout, self.lines)),
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(self.proc.stderr, self.errors)),
-        ]
-        for reader in self.readers:
-            reader.start()
-
-    def _pump(self, stream, into):
-        for raw in stream:
-            with self.cond:
-                into.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self.cond.notify_all()
-
-    def send(self, text):
-        self.proc.stdin.write(text.encode() + b"\n")
-        self.proc.stdin.flush()
-
-    def expect(self, pattern, timeout=TIMEOUT):
-        """Waits for an unread stdout line matching pattern; lines up to
-        it count as read.  Returns the match."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                while self.pos < len(self.lines):
-                    line = self.lines[self.pos]
-                    self.pos += 1
-                    match = re.search(pattern, line)
-                    if match:
-                        return match
-                left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None and \
-                        not self.readers[0].is_alive():
-                    raise AssertionError(
-                        f"no line matching {pattern!r}; output:\n"
-                        + "\n".join(self.lines[-20:])
-                        + "\nstderr:\n" + "\n".join(self.errors))
-                self.cond.wait(min(left, 0.2))
-
-    def joined(self, channel="#lobby", nick=None):
-        nick = re.escape(nick or self.nick)
-        return self.expect(rf"{STAMP}--> {nick} \(\S+\) joined "
-                           rf"{re.escape(channel)}$")
-
-    def close_stdin(self):
-        self.proc.stdin.close()
-
-    def wait(self, timeout=TIMEOUT):
-        code = self.proc.wait(timeout)
-        for reader in self.readers:
-            reader.join(timeout)
-        return code
-
-    def stderr_text(self):
-        with self.cond:
-            return "\n".join(self.errors)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            try:
-                stream.close()
-            except (OSError, ValueError):
-                pass
-
-
-@pytest.fixture
-def cchat():
-    started = []
-
-    def start(*args, **kwargs):
-        client = Cchat(*args, **kwargs)
-        started.append(client)
-        return client
-
-    yield start
-    for client in started:
-        client.stop()
+Cchat = PipeCchat
+cchat = client_fixture(Cchat)
 
 
 @pytest.fixture
