@@ -95,11 +95,19 @@ static void virtio_cryptodev_session_unref(VirtIOCryptodevSession *sess)
 /*
  * Nonzero, and distinct from every handle this device gave before: a
  * serial number in the high bits, random bits below it.
+ *
+ * x-fuzz-handles=on is for fuzzing only: a fuzzer cannot read a handle
+ * back from guest memory, so it gets small numbers counted from 1 after
+ * each reset (files) or in each file (sessions), which an input can name.
+ * They are guessable, which is why the property is off by default.
  */
 static uint64_t virtio_cryptodev_new_file_handle(VirtIOCryptodev *s)
 {
     uint32_t rnd;
 
+    if (s->fuzz_handles) {
+        return ++s->file_serial;
+    }
     qemu_guest_getrandom_nofail(&rnd, sizeof(rnd));
     return (++s->file_serial << 24) | (rnd & 0xffffff);
 }
@@ -108,6 +116,9 @@ static uint32_t virtio_cryptodev_new_session_id(VirtIOCryptodevFile *file)
 {
     uint32_t id;
 
+    if (file->dev->fuzz_handles) {
+        return ++file->session_serial;
+    }
     do {
         qemu_guest_getrandom_nofail(&id, sizeof(id));
     } while (id == 0 ||
@@ -810,7 +821,13 @@ static uint64_t virtio_cryptodev_get_features(VirtIODevice *vdev,
 
 static void virtio_cryptodev_reset(VirtIODevice *vdev)
 {
-    virtio_cryptodev_quiesce(VIRTIO_CRYPTODEV(vdev));
+    VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
+
+    virtio_cryptodev_quiesce(s);
+    if (s->fuzz_handles) {
+        /* no file is left that an old handle could reach */
+        s->file_serial = 0;
+    }
 }
 
 static bool virtio_cryptodev_check_props(VirtIOCryptodev *s, Error **errp)
@@ -963,6 +980,7 @@ static const Property virtio_cryptodev_properties[] = {
                        VIRTIO_CRYPTODEV_INLINE_LEN),
     DEFINE_PROP_BIT64("aead", VirtIOCryptodev, host_features,
                       VIRTIO_CRYPTODEV_F_AEAD, true),
+    DEFINE_PROP_BOOL("x-fuzz-handles", VirtIOCryptodev, fuzz_handles, false),
 };
 
 static void virtio_cryptodev_class_init(ObjectClass *klass, void *data)

@@ -992,6 +992,42 @@ static void test_reset_in_flight(void)
     vcd_stop(t);
 }
 
+/*
+ * x-fuzz-handles: handles a fuzzer can name (files from 1 after each
+ * reset, sessions from 1 in each file); still checked like any other.
+ */
+static void test_fuzz_handles(void)
+{
+    VcdTest *t = vcd_start("engine=builtin,x-fuzz-handles=on");
+    uint8_t key[16] = {};
+    VcdReq r;
+    VcdAnswer a;
+    int i;
+
+    g_assert_cmpuint(vcd_open_file(t), ==, 1);
+    g_assert_cmpuint(vcd_open_file(t), ==, 2);
+    g_assert_cmpuint(vcd_session(t, 1, CRYPTO_AES_CBC, key, 16, 0, NULL, 0),
+                     ==, 1);
+    g_assert_cmpuint(vcd_session(t, 1, CRYPTO_AES_CBC, key, 16, 0, NULL, 0),
+                     ==, 2);
+    g_assert_cmpuint(vcd_session(t, 2, CRYPTO_AES_CBC, key, 16, 0, NULL, 0),
+                     ==, 1);
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, 2, 2);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_NOSESSION);
+
+    qvirtio_reset(&t->dev->vdev);
+    for (i = 0; i < 2; i++) {
+        qvirtqueue_cleanup(t->dev->vdev.bus, t->vq[i], &t->alloc);
+    }
+    vcd_start_driver(t);
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_CLOSE_FILE, 2, 0);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_NOFILE);
+    g_assert_cmpuint(vcd_open_file(t), ==, 1);
+    vcd_stop(t);
+}
+
 /* Unplugging the device with files open and requests in flight. */
 static void test_unplug_in_flight(void)
 {
@@ -1159,6 +1195,7 @@ int main(int argc, char **argv)
     qtest_add_func("/virtio-cryptodev/unplug-in-flight",
                    test_unplug_in_flight);
     qtest_add_func("/virtio-cryptodev/host-engine-fds", test_host_engine_fds);
+    qtest_add_func("/virtio-cryptodev/fuzz-handles", test_fuzz_handles);
     if (g_test_perf()) {
         qtest_add_func("/virtio-cryptodev/throughput", test_throughput);
     }

@@ -69,6 +69,7 @@ struct VirtIOCryptodevFile {
     GHashTable *sessions;       /* session id -> VirtIOCryptodevSession */
     unsigned sessions_reserved; /* sessions plus creations in flight */
     int host_fd;                /* host engine: private, never shown */
+    uint32_t session_serial;    /* x-fuzz-handles: last session id given */
 };
 
 /*
@@ -131,6 +132,7 @@ struct VirtIOCryptodev {
     VirtQueue **vqs;
     GHashTable *files;          /* handle -> VirtIOCryptodevFile */
     uint64_t file_serial;       /* never reused in the device's life */
+    bool fuzz_handles;          /* x-fuzz-handles: see virtio-cryptodev.c */
 
     unsigned inflight;          /* requests on the thread pool */
     uint64_t inflight_bytes;    /* their bounce buffers */
