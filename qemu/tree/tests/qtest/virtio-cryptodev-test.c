@@ -6,6 +6,13 @@
  * Known-answer tests (NIST SP 800-38A/38D, FIPS 180-2, RFC 4231) through
  * the builtin engine, IV and digest state carried across requests, and
  * the checks a hostile driver runs into.
+ *
+ * VCD_QTEST_ENGINE=host runs the tests that do not depend on the engine
+ * on engine=host instead, over the cryptodev-linux device named by
+ * VCD_QTEST_CRYPTO_DEV (default /dev/crypto), and skips the others.  The
+ * lab does so inside a guest whose /dev/crypto is the project's driver
+ * (qemu/host-engine/); VCD_QTEST_HOST_DRIVER then names the driver that
+ * the host's CIOCGSESSINFO is expected to report.
  */
 
 #include "qemu/osdep.h"
@@ -23,6 +30,15 @@
 #define DEVFN QPCI_DEVFN(4, 0)
 #define RESP_LEN sizeof(struct virtio_cryptodev_resp)
 #define INFO_LEN sizeof(struct virtio_cryptodev_session_info)
+
+#define BUILTIN_DRIVER "virtio-cryptodev-builtin"
+#define HOST_DRIVER_PREFIX "virtio-cryptodev-host("
+
+/* The engine the engine-independent tests run on, as device properties. */
+static const char *vcd_engine = "engine=builtin";
+static bool vcd_on_host;
+/* What the host reports as its driver, when the caller knows it. */
+static const char *vcd_host_driver;
 
 typedef struct VcdTest {
     QTestState *qts;
@@ -85,6 +101,44 @@ static VcdTest *vcd_start_on(const char *machine, const char *extra)
 static VcdTest *vcd_start(const char *extra)
 {
     return vcd_start_on("-machine q35", extra);
+}
+
+/* The device on the engine under test, with more properties (or ""). */
+static VcdTest *vcd_start_engine_on(const char *machine, const char *props)
+{
+    g_autofree char *extra = *props ?
+                             g_strdup_printf("%s,%s", vcd_engine, props) :
+                             g_strdup(vcd_engine);
+
+    return vcd_start_on(machine, extra);
+}
+
+static VcdTest *vcd_start_engine(const char *props)
+{
+    return vcd_start_engine_on("-machine q35", props);
+}
+
+/*
+ * The driver name a session reports: the builtin engine's own, or the
+ * host's wrapped in the host engine's, "virtio-cryptodev-host(<host's>)".
+ */
+static void vcd_assert_driver(const char *driver)
+{
+    g_autofree char *want = NULL;
+
+    if (!vcd_on_host) {
+        g_assert_cmpstr(driver, ==, BUILTIN_DRIVER);
+        return;
+    }
+    g_test_message("driver: %s", driver);
+    if (vcd_host_driver) {
+        want = g_strdup_printf(HOST_DRIVER_PREFIX "%s)", vcd_host_driver);
+        g_assert_cmpstr(driver, ==, want);
+        return;
+    }
+    g_assert(g_str_has_prefix(driver, HOST_DRIVER_PREFIX));
+    g_assert(g_str_has_suffix(driver, ")"));
+    g_assert_cmpuint(strlen(driver), >, strlen(HOST_DRIVER_PREFIX ")"));
 }
 
 static void vcd_stop(VcdTest *t)
@@ -292,7 +346,7 @@ static void test_config(void)
 /* aead=off: no F_AEAD, and so no GCM session. */
 static void test_aead_off(void)
 {
-    VcdTest *t = vcd_start("engine=builtin,aead=off");
+    VcdTest *t = vcd_start_engine("aead=off");
     uint8_t key[16] = {};
     VcdAnswer a;
 
@@ -306,7 +360,7 @@ static void test_aead_off(void)
 
 static void test_cbc_chaining(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     uint8_t key[16], iv[16], pt[32];
     uint64_t f = vcd_open_file(t);
     uint32_t ses;
@@ -324,7 +378,7 @@ static void test_cbc_chaining(void)
     g_assert_cmpuint(le32_to_cpu(info->block_size), ==, 16);
     g_assert_cmpuint(le32_to_cpu(info->iv_len), ==, 16);
     g_assert_cmpstr(info->cipher_name, ==, "cbc(aes)");
-    g_assert_cmpstr(info->cipher_driver, ==, "virtio-cryptodev-builtin");
+    vcd_assert_driver(info->cipher_driver);
 
     /* first block with the IV, second continuing from the chained IV */
     vcd_crypt_req(&r, f, ses, VIRTIO_CRYPTODEV_DIR_ENCRYPT, 0, iv, 16,
@@ -354,7 +408,7 @@ static void test_cbc_chaining(void)
 
 static void test_ctr_tail(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     uint8_t key[16], ctr[16], pt[32];
     uint64_t f = vcd_open_file(t);
     uint32_t ses;
@@ -378,7 +432,7 @@ static void test_ctr_tail(void)
 
 static void test_hash_and_hmac(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     uint64_t f = vcd_open_file(t);
     const char *data = "what do ya want for nothing?";
     uint32_t sha, hmac;
@@ -540,7 +594,7 @@ static void vcd_run_kat(VcdTest *t, uint64_t f, const VcdKat *k)
 
 static void test_algorithms(void)
 {
-    VcdTest *t = vcd_start("engine=builtin,max-sessions=32");
+    VcdTest *t = vcd_start_engine("max-sessions=32");
     uint64_t f = vcd_open_file(t);
     size_t i;
 
@@ -570,7 +624,7 @@ static void vcd_gcm_req(VcdReq *r, uint64_t f, uint32_t ses, uint32_t dir,
 
 static void test_gcm(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     uint8_t key[16] = {}, iv[12] = {}, buf[32] = {};
     uint64_t f = vcd_open_file(t);
     uint32_t ses;
@@ -609,8 +663,8 @@ static void test_gcm(void)
 
 static void test_bad_requests(void)
 {
-    VcdTest *t = vcd_start("engine=builtin,max-files=2,max-sessions=1,"
-                           "max-data-len=64");
+    VcdTest *t = vcd_start_engine("max-files=2,max-sessions=1,"
+                                  "max-data-len=64");
     uint8_t key[16] = {}, data[80] = {};
     uint64_t f1 = vcd_open_file(t), f2 = vcd_open_file(t);
     uint32_t s1;
@@ -692,7 +746,7 @@ static void test_bad_requests(void)
  */
 static void test_protocol_error_and_reset(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     uint64_t f = vcd_open_file(t);
     uint64_t addr = guest_alloc(&t->alloc, 64);
     uint8_t status;
@@ -727,7 +781,7 @@ static void test_protocol_error_and_reset(void)
 /* Requests big enough for the thread pool, many in flight at once. */
 static void test_offloaded(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     /* libqos reads only 16 bits of a used length: stay under 64 KiB */
     enum { N = 8, LEN = 16 * 1024 };
     uint8_t key[16] = {};
@@ -893,7 +947,7 @@ static void test_throttled(void)
 /* Closing a file under its requests: they still complete normally. */
 static void test_close_in_flight(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     uint8_t key[16] = {};
     uint64_t f = vcd_open_file(t);
     uint32_t ses = vcd_session(t, f, CRYPTO_AES_CBC, key, 16,
@@ -971,7 +1025,7 @@ static void test_throughput(void)
 /* A reset with requests in flight forgets them, and every file. */
 static void test_reset_in_flight(void)
 {
-    VcdTest *t = vcd_start("engine=builtin");
+    VcdTest *t = vcd_start_engine("");
     uint8_t key[16] = {};
     uint64_t f = vcd_open_file(t);
     uint32_t ses = vcd_session(t, f, CRYPTO_AES_CTR, key, 16, 0, NULL, 0);
@@ -998,7 +1052,7 @@ static void test_reset_in_flight(void)
  */
 static void test_fuzz_handles(void)
 {
-    VcdTest *t = vcd_start("engine=builtin,x-fuzz-handles=on");
+    VcdTest *t = vcd_start_engine("x-fuzz-handles=on");
     uint8_t key[16] = {};
     VcdReq r;
     VcdAnswer a;
@@ -1031,7 +1085,7 @@ static void test_fuzz_handles(void)
 /* Unplugging the device with files open and requests in flight. */
 static void test_unplug_in_flight(void)
 {
-    VcdTest *t = vcd_start_on("-machine pc", "engine=builtin");
+    VcdTest *t = vcd_start_engine_on("-machine pc", "");
     uint8_t key[16] = {};
     uint64_t f = vcd_open_file(t);
     uint32_t ses = vcd_session(t, f, CRYPTO_AES_CBC, key, 16,
@@ -1121,7 +1175,7 @@ static uint32_t vcd_rand_len(void)
  */
 static void test_random_requests(void)
 {
-    VcdTest *t = vcd_start("engine=builtin,max-files=4,max-sessions=4");
+    VcdTest *t = vcd_start_engine("max-files=4,max-sessions=4");
     uint8_t key[32] = {};
     uint64_t files[2];
     uint32_t sessions[4];
@@ -1173,29 +1227,110 @@ static void test_random_requests(void)
     vcd_stop(t);
 }
 
+/*
+ * The host engine on a real cryptodev-linux: the engine says so in the
+ * configuration, and every name a session reports is the host's driver
+ * under the host engine's.
+ */
+static void test_host_session_info(void)
+{
+    VcdTest *t = vcd_start_engine("");
+    uint8_t key[16] = {};
+    uint64_t f = vcd_open_file(t);
+    VcdAnswer a;
+    struct virtio_cryptodev_session_info *info = (void *)a.out;
+
+    g_assert_cmpuint(qvirtio_config_readl(&t->dev->vdev, 4), ==,
+                     VIRTIO_CRYPTODEV_ENGINE_HOST);
+    g_assert_cmpuint(vcd_session_status(t, f, CRYPTO_AES_CBC, key, 16,
+                                        CRYPTO_SHA2_256_HMAC, key, 16, &a),
+                     ==, VIRTIO_CRYPTODEV_S_OK);
+    g_assert_cmpstr(info->cipher_name, ==, "cbc(aes)");
+    g_assert_cmpstr(info->hash_name, ==, "hmac(sha256)");
+    vcd_assert_driver(info->cipher_driver);
+    vcd_assert_driver(info->hash_driver);
+
+    g_assert_cmpuint(vcd_session_status(t, f, 0, NULL, 0, CRYPTO_SHA1, NULL,
+                                        0, &a),
+                     ==, VIRTIO_CRYPTODEV_S_OK);
+    g_assert_cmpstr(info->cipher_driver, ==, "");
+    vcd_assert_driver(info->hash_driver);
+    vcd_stop(t);
+}
+
+typedef struct VcdTestCase {
+    const char *path;
+    void (*fn)(void);
+    bool any_engine;            /* also run with VCD_QTEST_ENGINE=host */
+} VcdTestCase;
+
+static const VcdTestCase vcd_tests[] = {
+    { "config", test_config, false },
+    { "aead-off", test_aead_off, true },
+    { "cbc-chaining", test_cbc_chaining, true },
+    { "ctr-tail", test_ctr_tail, true },
+    { "hash-hmac", test_hash_and_hmac, true },
+    { "algorithms", test_algorithms, true },
+    { "gcm", test_gcm, true },
+    { "bad-requests", test_bad_requests, true },
+    { "random-requests", test_random_requests, true },
+    { "protocol-error-reset", test_protocol_error_and_reset, true },
+    { "offloaded", test_offloaded, true },
+    /* 48 MiB in flight: too much for a cryptodev in an emulated guest */
+    { "throttled", test_throttled, false },
+    { "inline-len", test_inline_len, false },
+    { "close-in-flight", test_close_in_flight, true },
+    { "reset-in-flight", test_reset_in_flight, true },
+    { "unplug-in-flight", test_unplug_in_flight, true },
+    /* on /dev/null, which no cryptodev-linux is */
+    { "host-engine-fds", test_host_engine_fds, false },
+    { "fuzz-handles", test_fuzz_handles, true },
+};
+
+static void test_builtin_only(void)
+{
+    g_test_skip("builtin engine only");
+}
+
+/* VCD_QTEST_ENGINE: unset or builtin, or host; false if neither. */
+static bool vcd_choose_engine(void)
+{
+    const char *engine = g_getenv("VCD_QTEST_ENGINE");
+    const char *dev = g_getenv("VCD_QTEST_CRYPTO_DEV");
+
+    if (!engine || !strcmp(engine, "builtin")) {
+        return true;
+    }
+    if (strcmp(engine, "host")) {
+        return false;
+    }
+    vcd_on_host = true;
+    vcd_engine = g_strdup_printf("engine=host,crypto-dev=%s",
+                                 dev ? dev : "/dev/crypto");
+    vcd_host_driver = g_getenv("VCD_QTEST_HOST_DRIVER");
+    return true;
+}
+
 int main(int argc, char **argv)
 {
+    size_t i;
+
     g_test_init(&argc, &argv, NULL);
-    qtest_add_func("/virtio-cryptodev/config", test_config);
-    qtest_add_func("/virtio-cryptodev/aead-off", test_aead_off);
-    qtest_add_func("/virtio-cryptodev/cbc-chaining", test_cbc_chaining);
-    qtest_add_func("/virtio-cryptodev/ctr-tail", test_ctr_tail);
-    qtest_add_func("/virtio-cryptodev/hash-hmac", test_hash_and_hmac);
-    qtest_add_func("/virtio-cryptodev/algorithms", test_algorithms);
-    qtest_add_func("/virtio-cryptodev/gcm", test_gcm);
-    qtest_add_func("/virtio-cryptodev/bad-requests", test_bad_requests);
-    qtest_add_func("/virtio-cryptodev/random-requests", test_random_requests);
-    qtest_add_func("/virtio-cryptodev/protocol-error-reset",
-                   test_protocol_error_and_reset);
-    qtest_add_func("/virtio-cryptodev/offloaded", test_offloaded);
-    qtest_add_func("/virtio-cryptodev/throttled", test_throttled);
-    qtest_add_func("/virtio-cryptodev/inline-len", test_inline_len);
-    qtest_add_func("/virtio-cryptodev/close-in-flight", test_close_in_flight);
-    qtest_add_func("/virtio-cryptodev/reset-in-flight", test_reset_in_flight);
-    qtest_add_func("/virtio-cryptodev/unplug-in-flight",
-                   test_unplug_in_flight);
-    qtest_add_func("/virtio-cryptodev/host-engine-fds", test_host_engine_fds);
-    qtest_add_func("/virtio-cryptodev/fuzz-handles", test_fuzz_handles);
+    if (!vcd_choose_engine()) {
+        fprintf(stderr, "VCD_QTEST_ENGINE must be builtin or host\n");
+        return 1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(vcd_tests); i++) {
+        g_autofree char *path = g_strdup_printf("/virtio-cryptodev/%s",
+                                                vcd_tests[i].path);
+
+        qtest_add_func(path, vcd_on_host && !vcd_tests[i].any_engine ?
+                             test_builtin_only : vcd_tests[i].fn);
+    }
+    if (vcd_on_host) {
+        qtest_add_func("/virtio-cryptodev/host-session-info",
+                       test_host_session_info);
+    }
     if (g_test_perf()) {
         qtest_add_func("/virtio-cryptodev/throughput", test_throughput);
     }
