@@ -5,20 +5,24 @@
 # and a run is as long as FUZZ_SECONDS)
 #   make fuzz-qemu-build   qemu-fuzz-i386 (clang, libFuzzer, ASan, UBSan) in
 #                          build/fuzz/qemu/, from a snapshot of the lab's tree
-#   make fuzz-qemu         run generic-fuzz-virtio-cryptodev for FUZZ_SECONDS
-#                          (default 600); fails on a crash or sanitizer report
+#   make fuzz-qemu         run a target for FUZZ_SECONDS (default 600); fails
+#                          on a crash or sanitizer report.  FUZZ_TARGET:
+#                          handles (default; x-fuzz-handles=on), plain, both
+#   make fuzz-qemu-coverage per-function device coverage of the target's
+#                          corpus, in build/fuzz/coverage-<target>.txt
 #   make fuzz-qemu-refresh take a new snapshot of the lab's tree (after a
 #                          change in qemu/) and rebuild
 #
 # FUZZ_ARGS passes extra libFuzzer flags, e.g. FUZZ_ARGS=-detect_leaks=0.
 
 FUZZ_SECONDS ?= 600
+FUZZ_TARGET ?= handles
 FUZZ_ARGS ?=
 
 # The fuzzer's compiler is installed by fuzz-deps, on demand: make check
 # does not need it.
 
-.PHONY: fuzz-qemu-build fuzz-qemu fuzz-qemu-refresh fuzz-deps
+.PHONY: fuzz-qemu-build fuzz-qemu fuzz-qemu-refresh fuzz-qemu-coverage fuzz-deps
 
 fuzz-deps:
 	@$(TOP)/scripts/install-deps lab fuzz
@@ -34,4 +38,7 @@ fuzz-qemu-refresh: fuzz-deps
 	@$(TOP)/qemu/fuzz/build-fuzz --refresh >/dev/null
 
 fuzz-qemu: fuzz-qemu-build
-	@$(TOP)/qemu/fuzz/run-fuzz $(FUZZ_SECONDS) -- $(FUZZ_ARGS)
+	@$(TOP)/qemu/fuzz/run-fuzz -t $(FUZZ_TARGET) $(FUZZ_SECONDS) -- $(FUZZ_ARGS)
+
+fuzz-qemu-coverage: fuzz-qemu-build
+	@$(TOP)/qemu/fuzz/run-fuzz -t $(FUZZ_TARGET) --coverage
