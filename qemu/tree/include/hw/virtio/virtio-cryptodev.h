@@ -11,6 +11,7 @@
 #define HW_VIRTIO_CRYPTODEV_H
 
 #include "hw/virtio/virtio.h"
+#include "qemu/queue.h"
 #include "qemu/thread.h"
 #include "qemu/units.h"
 #include "qom/object.h"
@@ -40,8 +41,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(VirtIOCryptodev, VIRTIO_CRYPTODEV)
  * Default of the inline-len property: requests of the builtin engine with
  * at most this much data (input + output) run right away in the thread
  * that handles the queue; bigger ones, and every request of the host
- * engine, go to the thread pool.  The property's upper limit keeps an
- * inline request to well under a millisecond of AES.
+ * engine, go to the device's worker threads.  The property's upper limit
+ * keeps an inline request to well under a millisecond of AES.
  */
 #define VIRTIO_CRYPTODEV_INLINE_LEN             4096
 #define VIRTIO_CRYPTODEV_MAX_INLINE_LEN         (256 * KiB)
@@ -54,6 +55,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(VirtIOCryptodev, VIRTIO_CRYPTODEV)
 #define VIRTIO_CRYPTODEV_INFLIGHT_BUDGET        (64 * MiB)
 
 typedef struct VirtIOCryptodevFile VirtIOCryptodevFile;
+typedef struct VirtIOCryptodevReq VirtIOCryptodevReq;
 typedef struct VirtIOCryptodevSession VirtIOCryptodevSession;
 
 /*
@@ -94,7 +96,7 @@ struct VirtIOCryptodevSession {
 typedef struct VirtIOCryptodevEngine {
     const char *name;
     uint32_t config_id;         /* VIRTIO_CRYPTODEV_ENGINE_* */
-    bool may_block;             /* every request goes to the thread pool */
+    bool may_block;             /* every request goes to a worker */
     uint32_t (*file_open)(VirtIOCryptodevFile *file);
     void (*file_close)(VirtIOCryptodevFile *file);
     uint32_t (*session_create)(VirtIOCryptodevSession *sess,
@@ -134,8 +136,22 @@ struct VirtIOCryptodev {
     uint64_t file_serial;       /* never reused in the device's life */
     bool fuzz_handles;          /* x-fuzz-handles: see virtio-cryptodev.c */
 
-    unsigned inflight;          /* requests on the thread pool */
+    unsigned inflight;          /* offloaded requests not yet answered */
     uint64_t inflight_bytes;    /* their bounce buffers */
+
+    /*
+     * The worker threads (one per queue) and their two lists, under
+     * @work_lock: @todo waits for a worker, @done for the BQL to answer
+     * it.  @working counts requests in @todo or being run.
+     */
+    QemuThread *workers;
+    QemuMutex work_lock;
+    QemuCond work_cond;         /* @todo got a request, or @workers_stop */
+    QemuCond idle_cond;         /* @working dropped to 0 */
+    QSIMPLEQ_HEAD(, VirtIOCryptodevReq) todo;
+    QSIMPLEQ_HEAD(, VirtIOCryptodevReq) done;
+    unsigned working;
+    bool workers_stop;
     bool throttled;             /* a request waits for the budget */
     bool quiescing;             /* reset or unplug: take no requests */
     VirtQueue *resetting_vq;    /* VIRTIO_F_RING_RESET of this queue */
