@@ -17,43 +17,8 @@ lab_run=${LAB_RUN:-$top/vm/run}
 python=${PYTHON:-/usr/bin/python3}
 pcap_tool=$top/chat/tests/e2e/pcap.py
 step_timeout=${DEMO_STEP_TIMEOUT:-240}
-work=$(mktemp -d)
-pids=()
-
-cleanup() {
-	local pid
-	exec 3>&- 4>&- 2>/dev/null || true
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-die() {
-	echo
-	echo "demo: $*" >&2
-	for f in "$work"/*.log "$work"/*.out; do
-		[ -s "$f" ] && { echo "--- $(basename "$f")" >&2; tail -n 25 "$f" >&2; }
-	done
-	exit 1
-}
-
-# wait_for FILE TEXT [PID]: until FILE has a line containing TEXT; gives
-# up when PID (the process that writes FILE) has ended without it.
-wait_for() {
-	local i
-	for ((i = 0; i < step_timeout * 10; i++)); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
-			grep -qF -- "$2" "$1" 2>/dev/null && return 0
-			die "'$2' never came in $(basename "$1"): its process ended"
-		fi
-		sleep 0.1
-	done
-	die "timed out after ${step_timeout}s waiting for '$2' in $(basename "$1")"
-}
+# shellcheck source=chat/demo-lib.sh
+. "$top/chat/demo-lib.sh"
 
 # Step titles in bold on a terminal.
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
@@ -64,9 +29,7 @@ say() {
 }
 note() { printf '   %s\n' "$*"; }
 
-for prog in cchatd cchat; do
-	[ -x "$bin/$prog" ] || die "$bin/$prog is missing (run make first)"
-done
+require_programs "$bin" cchatd cchat
 [ -x "$lab_run" ] || die "$lab_run is missing (the VM lab: make lab)"
 
 marker="the eagle lands at midnight"
@@ -95,7 +58,7 @@ mkfifo "$work/bob.in"
 bob=$!
 pids+=("$bob")
 exec 3>"$work/bob.in"
-wait_for "$work/bob.out" "bob (" "$bob"
+wait_for "$work/bob.out" "bob \\(" "$bob"
 grep -F "crypto provider" "$work/bob.out" | sed 's/^\[[0-9:]*\] \*\*\* /   /'
 note "bob is in #demo"
 

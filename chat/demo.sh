@@ -9,41 +9,10 @@ set -euo pipefail
 
 bin=${CCHAT_BIN:-$(cd "$(dirname "$0")/.." && pwd)/build/bin}
 step_timeout=${DEMO_STEP_TIMEOUT:-20}
-work=$(mktemp -d)
-pids=()
+# shellcheck source=chat/demo-lib.sh
+. "$(dirname "$0")/demo-lib.sh"
 
-cleanup() {
-	local pid
-	exec 3>&- 4>&- 2>/dev/null || true
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-die() {
-	echo "demo: $*" >&2
-	for f in "$work"/*.log "$work"/*.out; do
-		[ -f "$f" ] && { echo "--- $f" >&2; tail -n 20 "$f" >&2; }
-	done
-	exit 1
-}
-
-# wait_for FILE REGEX: until a line of FILE matches, or give up.
-wait_for() {
-	local i
-	for ((i = 0; i < step_timeout * 20; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	die "timed out waiting for '$2' in $(basename "$1")"
-}
-
-for prog in cchatd cchat; do
-	[ -x "$bin/$prog" ] || die "$bin/$prog is missing (run make first)"
-done
+require_programs "$bin" cchatd cchat
 
 "$bin/cchatd" --listen 127.0.0.1 --port 0 --no-console \
 	2>"$work/server.log" &

@@ -171,8 +171,10 @@ static int channel_arg(const char **args, const char *cur, char *out,
 	return (int)strlen(out);
 }
 
-static enum cmd_action do_part(const char *args, const char *cur,
-			       struct cmd_result *r)
+/* PART and TOPIC: a channel (default: the current one), then optional text. */
+static enum cmd_action channel_and_text(const char *verb, const char *usage,
+					const char *args, const char *cur,
+					struct cmd_result *r)
 {
 	char chan[IRC_CHANNEL_MAX + 1];
 	int n = channel_arg(&args, cur, chan, sizeof(chan));
@@ -180,10 +182,16 @@ static enum cmd_action do_part(const char *args, const char *cur,
 	if (n < 0)
 		return fail(r, "channel name too long");
 	if (n == 0)
-		return need_channel(r, "/part");
+		return need_channel(r, usage);
 	if (*args)
-		return add_line(r, "PART %s :%s", chan, args);
-	return add_line(r, "PART %s", chan);
+		return add_line(r, "%s %s :%s", verb, chan, args);
+	return add_line(r, "%s %s", verb, chan);
+}
+
+static enum cmd_action do_part(const char *args, const char *cur,
+			       struct cmd_result *r)
+{
+	return channel_and_text("PART", "/part", args, cur, r);
 }
 
 static enum cmd_action do_msg(const char *args, const char *cur,
@@ -247,16 +255,7 @@ static enum cmd_action do_who(const char *args, const char *cur,
 static enum cmd_action do_topic(const char *args, const char *cur,
 				struct cmd_result *r)
 {
-	char chan[IRC_CHANNEL_MAX + 1];
-	int n = channel_arg(&args, cur, chan, sizeof(chan));
-
-	if (n < 0)
-		return fail(r, "channel name too long");
-	if (n == 0)
-		return need_channel(r, "/topic");
-	if (*args)
-		return add_line(r, "TOPIC %s :%s", chan, args);
-	return add_line(r, "TOPIC %s", chan);
+	return channel_and_text("TOPIC", "/topic", args, cur, r);
 }
 
 static enum cmd_action do_list(const char *args, const char *cur,
