@@ -7,7 +7,7 @@
  * Every request is checked here, against numbers the guest declared,
  * before anything is allocated or read past the header; only then does an
  * engine (builtin: QEMU's crypto layer; host: the host's /dev/crypto) see
- * it.  Files and sessions live in the main loop and are reference
+ * it.  Files and sessions are touched only under the BQL and are reference
  * counted, so closing or destroying them never frees state under a
  * request that is still running on a worker thread.
  */
@@ -60,7 +60,7 @@ QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_req_hdr) != 64);
 QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_resp) != 16);
 QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_config) != 32);
 
-/* ---- files and sessions (main loop only) ---- */
+/* ---- files and sessions (under the BQL) ---- */
 
 static void virtio_cryptodev_file_unref(VirtIOCryptodevFile *file)
 {
@@ -461,20 +461,19 @@ static bool virtio_cryptodev_copy_in(VirtIOCryptodevReq *req)
 /*
  * The part of a request that may block or take long: copy the input in
  * (unless it runs in place), run the engine, copy the output out.  Runs
- * on a worker thread (without the BQL) or inline in the main loop;
+ * on a worker thread (without the BQL) or inline under the BQL;
  * touches nothing but the request, its session under the session lock,
  * and the guest buffers it maps.
  */
-static int virtio_cryptodev_work(void *opaque)
+static void virtio_cryptodev_work(VirtIOCryptodevReq *req)
 {
-    VirtIOCryptodevReq *req = opaque;
     const VirtIOCryptodevEngine *engine = req->dev->engine;
     uint8_t *key;
 
     virtio_cryptodev_map_in_place(req);
     if (!virtio_cryptodev_copy_in(req)) {
         req->status = VIRTIO_CRYPTODEV_S_NOMEM;
-        return 0;
+        return;
     }
 
     switch (req->opcode) {
@@ -497,15 +496,14 @@ static int virtio_cryptodev_work(void *opaque)
 
     if (req->status != VIRTIO_CRYPTODEV_S_OK ||
         req->opcode == VIRTIO_CRYPTODEV_OP_CREATE_SESSION) {
-        return 0;
+        return;
     }
     req->written = req->in_place_out ? req->out_len :
                    iov_from_buf(req->elem.in_sg, req->elem.in_num,
                                 VCD_RESP_LEN, req->out, req->out_len);
-    return 0;
 }
 
-/* CREATE_SESSION's main-loop half: put the new session in its file. */
+/* CREATE_SESSION's second half, under the BQL: the session joins its file. */
 static void virtio_cryptodev_session_created(VirtIOCryptodevReq *req)
 {
     VirtIOCryptodevFile *file = req->file;
@@ -712,7 +710,7 @@ static void virtio_cryptodev_stop_workers(VirtIOCryptodev *s)
     qemu_mutex_destroy(&s->work_lock);
 }
 
-/* Requests answered at once, in the main loop. */
+/* Requests answered at once, under the BQL. */
 static uint32_t virtio_cryptodev_run_now(VirtIOCryptodev *s,
                                          VirtIOCryptodevReq *req)
 {

@@ -60,8 +60,8 @@ typedef struct VirtIOCryptodevSession VirtIOCryptodevSession;
 
 /*
  * A device-side "file": the guest driver opens one per open() of its
- * character device.  Only the main loop touches refcnt, closed and
- * sessions; requests in flight hold references.
+ * character device.  refcnt, closed and sessions are touched only under
+ * the BQL; requests in flight hold references.
  */
 struct VirtIOCryptodevFile {
     VirtIOCryptodev *dev;
@@ -88,7 +88,7 @@ struct VirtIOCryptodevSession {
 };
 
 /*
- * An engine.  file_* and session_destroy run in the main loop;
+ * An engine.  file_* and session_destroy run under the BQL;
  * session_create, crypt and aead may run on a worker thread, without the
  * BQL, with @lock held for crypt and aead.  They return
  * VIRTIO_CRYPTODEV_S_* statuses.
