@@ -74,8 +74,9 @@ qemu-checkpatch: lab-qemu
 # one waited for an idle vCPU to wake (about 8 ms, against 0.5 ms on one).
 QDEV_HE_BUILD := $(QDEV_BUILD)/host-engine
 QDEV_HE_IMAGE := $(QDEV_HE_BUILD)/initramfs.cpio
-# About 1 min when the machine is quiet.
-QDEV_HE_TIMEOUT := 300
+# About 1 min when the machine is quiet; a hung case costs guest-check.sh's
+# CASE_TIMEOUT_S (90 s).
+QDEV_HE_TIMEOUT := 420
 QDEV_HE_OUTER_DEVICE := virtio-cryptodev-pci,engine=builtin
 # What the guest's /dev/crypto reports in CIOCGSESSINFO: the outer engine.
 QDEV_HE_LOWER_DRIVER := virtio-cryptodev-builtin
