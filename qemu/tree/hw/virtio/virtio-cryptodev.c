@@ -386,6 +386,180 @@ static uint32_t virtio_cryptodev_run_aead(VirtIOCryptodevReq *req)
 }
 
 /*
+ * Zero copy over scattered buffers.  The guest driver hands user memory
+ * over as one descriptor per physically contiguous run of pages, so a
+ * 64 KiB buffer is often a dozen descriptors.  CBC, CTR and ECB, and any
+ * hash, can run piece by piece over them, in place, the session carrying
+ * the IV and the hash state from one piece to the next, as long as every
+ * piece but the last is a whole number of cipher blocks.  XTS cannot be
+ * split: a request is one data unit.  Otherwise the request is bounced.
+ * Every piece ends where a descriptor of src or dst ends, so a request
+ * has at most as many pieces as descriptors.
+ */
+
+typedef struct VcdPiece {
+    const uint8_t *src;
+    uint8_t *dst;               /* NULL for a hash without a cipher */
+    size_t len;
+} VcdPiece;
+
+typedef struct VcdIovCursor {
+    const struct iovec *iov;
+    unsigned int cnt;
+    unsigned int i;
+    size_t off;                 /* into iov[i] */
+} VcdIovCursor;
+
+static void vcd_cursor_init(VcdIovCursor *c, const struct iovec *iov,
+                            unsigned int cnt, size_t offset)
+{
+    c->iov = iov;
+    c->cnt = cnt;
+    c->i = 0;
+    c->off = offset;
+}
+
+/* The bytes left in the current element, or NULL when none is left. */
+static uint8_t *vcd_cursor_peek(VcdIovCursor *c, size_t *avail)
+{
+    while (c->i < c->cnt && c->off >= c->iov[c->i].iov_len) {
+        c->off -= c->iov[c->i].iov_len;
+        c->i++;
+    }
+    if (c->i == c->cnt) {
+        return NULL;
+    }
+    *avail = c->iov[c->i].iov_len - c->off;
+    return (uint8_t *)c->iov[c->i].iov_base + c->off;
+}
+
+/* The length every piece but the last must be a multiple of. */
+static size_t virtio_cryptodev_piece_grain(const VcdSessionShape *shape)
+{
+    if (!shape->cipher) {
+        return 1;
+    }
+    /* CTR takes any length, but its counter moves a block at a time */
+    return shape->cipher->mode == VCD_MODE_CTR ? VCD_MAX_BLOCK_LEN
+                                               : shape->block_size;
+}
+
+static bool virtio_cryptodev_overlap(const uint8_t *a, const uint8_t *b,
+                                     size_t len)
+{
+    return a < b + len && b < a + len;
+}
+
+/* Split OP_CRYPT's src and dst into pieces; 0 when it cannot be done. */
+static unsigned int virtio_cryptodev_plan_pieces(VirtIOCryptodevReq *req,
+                                                 VcdPiece *pieces,
+                                                 unsigned int max)
+{
+    const VcdCryptPara *p = &req->u.crypt;
+    const VcdSessionShape *shape = &req->sess->shape;
+    size_t grain = virtio_cryptodev_piece_grain(shape);
+    size_t left = p->src_len;
+    size_t src_avail, dst_avail = SIZE_MAX;
+    VcdIovCursor src, dst;
+    unsigned int n = 0;
+    uint8_t *in, *out = NULL;
+
+    vcd_cursor_init(&src, req->elem.out_sg, req->elem.out_num,
+                    VCD_HDR_LEN + p->iv_len);
+    vcd_cursor_init(&dst, req->elem.in_sg, req->elem.in_num, VCD_RESP_LEN);
+    while (left) {
+        in = vcd_cursor_peek(&src, &src_avail);
+        if (p->dst_len) {
+            out = vcd_cursor_peek(&dst, &dst_avail);
+        }
+        if (!in || (p->dst_len && !out) || n == max) {
+            return 0;
+        }
+        pieces[n].len = MIN(left, MIN(src_avail, dst_avail));
+        if ((pieces[n].len < left && pieces[n].len % grain) ||
+            (out && virtio_cryptodev_overlap(in, out, pieces[n].len))) {
+            return 0;
+        }
+        pieces[n].src = in;
+        pieces[n].dst = out;
+        src.off += pieces[n].len;
+        dst.off += out ? pieces[n].len : 0;
+        left -= pieces[n].len;
+        n++;
+    }
+    if (n > 1 && shape->cipher && shape->cipher->mode == VCD_MODE_XTS) {
+        return 0;
+    }
+    return n;
+}
+
+/*
+ * Run OP_CRYPT in place over the guest's buffers, piece by piece; false
+ * when it must be bounced instead.  The host engine always bounces: its
+ * host file descriptors take one contiguous buffer per ioctl.
+ */
+static bool virtio_cryptodev_crypt_in_pieces(VirtIOCryptodevReq *req)
+{
+    const VcdCryptPara *p = &req->u.crypt;
+    VirtIOCryptodevSession *sess = req->sess;
+    g_autofree VcdPiece *pieces = NULL;
+    uint8_t iv[VCD_MAX_IV_LEN], mac[VCD_MAX_DIGEST_LEN];
+    uint8_t iv_out[VCD_MAX_IV_LEN];
+    uint32_t status = VIRTIO_CRYPTODEV_S_OK;
+    unsigned int max, n, i;
+
+    if (req->dev->engine->may_block || !p->src_len) {
+        return false;
+    }
+    max = req->elem.out_num + req->elem.in_num;
+    pieces = g_new(VcdPiece, max);
+    n = virtio_cryptodev_plan_pieces(req, pieces, max);
+    if (!n) {
+        return false;
+    }
+    iov_to_buf(req->elem.out_sg, req->elem.out_num, VCD_HDR_LEN, iv,
+               p->iv_len);
+
+    qemu_mutex_lock(&sess->lock);
+    for (i = 0; i < n && status == VIRTIO_CRYPTODEV_S_OK; i++) {
+        bool first = i == 0, last = i == n - 1;
+        VcdCryptPara piece = *p;
+        VcdCryptBufs b = {
+            .iv = first && p->iv_len ? iv : NULL,
+            .src = pieces[i].src,
+            .dst = pieces[i].dst,
+            .mac = last && p->mac_len ? mac : NULL,
+            .iv_out = last && p->iv_out_len ? iv_out : NULL,
+        };
+
+        piece.src_len = pieces[i].len;
+        piece.dst_len = p->dst_len ? pieces[i].len : 0;
+        if (!first) {
+            piece.flags &= ~(VIRTIO_CRYPTODEV_CRYPT_F_IV |
+                             VIRTIO_CRYPTODEV_CRYPT_F_HASH_RESET);
+        }
+        if (!last) {
+            piece.flags &= ~VIRTIO_CRYPTODEV_CRYPT_F_HASH_FINAL;
+            piece.mac_len = 0;
+            piece.iv_out_len = 0;
+        }
+        status = req->dev->engine->crypt(sess, &piece, &b);
+    }
+    qemu_mutex_unlock(&sess->lock);
+
+    req->status = status;
+    if (status == VIRTIO_CRYPTODEV_S_OK) {
+        iov_from_buf(req->elem.in_sg, req->elem.in_num,
+                     VCD_RESP_LEN + p->dst_len, mac, p->mac_len);
+        iov_from_buf(req->elem.in_sg, req->elem.in_num,
+                     VCD_RESP_LEN + p->dst_len + p->mac_len, iv_out,
+                     p->iv_out_len);
+        req->written = req->out_len;
+    }
+    return true;
+}
+
+/*
  * A pointer to the @len bytes at @offset of @iov when they lie in one
  * element (one mapped guest buffer), else NULL.
  */
@@ -470,6 +644,10 @@ static void virtio_cryptodev_work(VirtIOCryptodevReq *req)
     const VirtIOCryptodevEngine *engine = req->dev->engine;
     uint8_t *key;
 
+    if (req->opcode == VIRTIO_CRYPTODEV_OP_CRYPT &&
+        virtio_cryptodev_crypt_in_pieces(req)) {
+        return;
+    }
     virtio_cryptodev_map_in_place(req);
     if (!virtio_cryptodev_copy_in(req)) {
         req->status = VIRTIO_CRYPTODEV_S_NOMEM;
@@ -610,8 +788,9 @@ static void virtio_cryptodev_answer_done(VirtIOCryptodev *s)
  * A worker answers what it ran itself, taking the BQL, rather than
  * handing the request back to the main loop: under TCG that extra
  * thread wake-up cost twice the AES of a 64 KiB request.  Whoever holds
- * the BQL may answer @done; virtio_cryptodev_drain() does it too, so a
- * worker waiting for the BQL never holds up a reset.
+ * the BQL may answer @done, and virtio_cryptodev_drain() takes back what
+ * no worker has started, so a worker waiting for the BQL never holds up
+ * a reset.
  */
 static void *virtio_cryptodev_worker(void *opaque)
 {
@@ -661,17 +840,39 @@ static void virtio_cryptodev_offload(VirtIOCryptodev *s,
 }
 
 /*
- * Wait, with the BQL held, until the workers have run every request
- * given to them, and answer those.  The workers do not need the BQL to
- * finish running a request, so this cannot deadlock.
+ * Wait, with the BQL held, until no request is left with the workers, and
+ * answer them all.  A worker that ran a request waits for the BQL before
+ * it takes the next one, so the requests no worker has started are taken
+ * back here: those a reset gives up are answered (detached) without
+ * running, the others (other queues, at a queue reset) run here.  The
+ * requests being run finish without the BQL.
  */
 static void virtio_cryptodev_drain(VirtIOCryptodev *s)
 {
+    QSIMPLEQ_HEAD(, VirtIOCryptodevReq) unstarted =
+        QSIMPLEQ_HEAD_INITIALIZER(unstarted);
+    VirtIOCryptodevReq *req;
+
     qemu_mutex_lock(&s->work_lock);
+    QSIMPLEQ_CONCAT(&unstarted, &s->todo);
+    QSIMPLEQ_FOREACH(req, &unstarted, next) {
+        s->working--;
+    }
     while (s->working) {
         qemu_cond_wait(&s->idle_cond, &s->work_lock);
     }
     qemu_mutex_unlock(&s->work_lock);
+
+    while ((req = QSIMPLEQ_FIRST(&unstarted))) {
+        QSIMPLEQ_REMOVE_HEAD(&unstarted, next);
+        if (s->quiescing || req->vq == s->resetting_vq) {
+            /* given up: no session may come of it */
+            req->status = VIRTIO_CRYPTODEV_S_ERR;
+        } else {
+            virtio_cryptodev_work(req);
+        }
+        virtio_cryptodev_work_done(req);
+    }
     virtio_cryptodev_answer_done(s);
     assert(!s->inflight);
 }
@@ -692,7 +893,12 @@ static void virtio_cryptodev_start_workers(VirtIOCryptodev *s)
     }
 }
 
-/* After virtio_cryptodev_drain(): nothing is left for them. */
+/*
+ * After virtio_cryptodev_drain(), with the device quiescing: nothing is
+ * left for the workers to run.  One may still be waiting for the BQL to
+ * answer what the drain already answered, so the BQL is let go while
+ * joining, as cpu_remove_sync() does for a vCPU thread.
+ */
 static void virtio_cryptodev_stop_workers(VirtIOCryptodev *s)
 {
     uint32_t i;
@@ -701,9 +907,11 @@ static void virtio_cryptodev_stop_workers(VirtIOCryptodev *s)
     s->workers_stop = true;
     qemu_cond_broadcast(&s->work_cond);
     qemu_mutex_unlock(&s->work_lock);
+    bql_unlock();
     for (i = 0; i < s->num_queues; i++) {
         qemu_thread_join(&s->workers[i]);
     }
+    bql_lock();
     g_free(s->workers);
     qemu_cond_destroy(&s->idle_cond);
     qemu_cond_destroy(&s->work_cond);
@@ -1062,6 +1270,7 @@ static void virtio_cryptodev_unrealize(DeviceState *dev)
     uint32_t i;
 
     virtio_cryptodev_quiesce(s);
+    s->quiescing = true;        /* for good: no request may start now */
     virtio_cryptodev_stop_workers(s);
     qemu_bh_delete(s->kick_bh);
     for (i = 0; i < s->num_queues; i++) {

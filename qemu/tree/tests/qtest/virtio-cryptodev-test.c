@@ -157,13 +157,32 @@ static void vcd_stop(VcdTest *t)
     g_free(t);
 }
 
+/* Add @len bytes at @addr as descriptors of @split bytes (0: one). */
+static uint32_t vcd_add_split(VcdTest *t, int q, uint64_t addr, size_t len,
+                              size_t split, bool write)
+{
+    uint32_t head = 0, idx, off;
+
+    for (off = 0; off < len; off += split ? split : len) {
+        idx = qvirtqueue_add(t->qts, t->vq[q], addr + off,
+                             MIN(split ? split : len, len - off), write,
+                             !write || off + (split ? split : len) < len);
+        if (!off) {
+            head = idx;
+        }
+    }
+    return head;
+}
+
 /*
- * Put one request on queue @q, which has nothing else in flight, the
- * readable part cut into descriptors of @split bytes (0: one descriptor),
- * and wait for the answer.
+ * Put one request on queue @q, which has nothing else in flight, its
+ * readable part cut into descriptors of @split bytes and its writable
+ * part into descriptors of @out_split bytes (0: one descriptor), and
+ * wait for the answer.
  */
-static void vcd_submit_split(VcdTest *t, int q, const VcdReq *r,
-                             size_t split, VcdAnswer *a)
+static void vcd_submit_scattered(VcdTest *t, int q, const VcdReq *r,
+                                 size_t split, size_t out_split,
+                                 VcdAnswer *a)
 {
     size_t in_len = sizeof(r->hdr) + r->in_len;
     size_t out_len = RESP_LEN + r->out_len;
@@ -171,8 +190,7 @@ static void vcd_submit_split(VcdTest *t, int q, const VcdReq *r,
     uint64_t in_addr = guest_alloc(&t->alloc, in_len);
     uint64_t out_addr = guest_alloc(&t->alloc, out_len);
     struct virtio_cryptodev_resp resp;
-    uint32_t head = 0, off;
-    bool first = true;
+    uint32_t head;
 
     /*
      * libqos hands out descriptors without ever reusing them: with nothing
@@ -186,16 +204,8 @@ static void vcd_submit_split(VcdTest *t, int q, const VcdReq *r,
     qtest_memwrite(t->qts, in_addr, in, in_len);
     qtest_memset(t->qts, out_addr, 0xa5, out_len);
 
-    for (off = 0; off < in_len; off += split ? split : in_len) {
-        uint32_t len = MIN(split ? split : in_len, in_len - off);
-        uint32_t idx = qvirtqueue_add(t->qts, t->vq[q], in_addr + off, len,
-                                      false, true);
-        if (first) {
-            head = idx;
-            first = false;
-        }
-    }
-    qvirtqueue_add(t->qts, t->vq[q], out_addr, out_len, true, false);
+    head = vcd_add_split(t, q, in_addr, in_len, split, false);
+    vcd_add_split(t, q, out_addr, out_len, out_split, true);
     qvirtqueue_kick(t->qts, &t->dev->vdev, t->vq[q], head);
     qvirtio_wait_used_elem(t->qts, &t->dev->vdev, t->vq[q], head, &a->used,
                            TIMEOUT_US);
@@ -209,6 +219,12 @@ static void vcd_submit_split(VcdTest *t, int q, const VcdReq *r,
     qtest_memread(t->qts, out_addr + RESP_LEN, a->out, r->out_len);
     guest_free(&t->alloc, in_addr);
     guest_free(&t->alloc, out_addr);
+}
+
+static void vcd_submit_split(VcdTest *t, int q, const VcdReq *r,
+                             size_t split, VcdAnswer *a)
+{
+    vcd_submit_scattered(t, q, r, split, 0, a);
 }
 
 static void vcd_submit(VcdTest *t, const VcdReq *r, VcdAnswer *a)
@@ -403,6 +419,99 @@ static void test_cbc_chaining(void)
     vcd_submit(t, &r, &a);
     g_assert_cmpuint(a.status, ==, 0);
     assert_bytes(a.out, NIST_PT1 NIST_PT2);
+    vcd_stop(t);
+}
+
+/*
+ * Requests whose src and dst are cut into many descriptors, at block
+ * boundaries or not (the device then runs them piece by piece in place,
+ * or bounces them), answer exactly as with one descriptor per side, and
+ * leave the same IV and hash state for the next request.
+ */
+typedef struct VcdScatterCase {
+    uint32_t cipher, key_len, mac, mac_key_len;
+    uint32_t iv_len, digest_len, len;
+} VcdScatterCase;
+
+static const VcdScatterCase vcd_scatter_cases[] = {
+    { CRYPTO_AES_CBC, 16, 0, 0, 16, 0, 160 },
+    { CRYPTO_AES_CTR, 16, 0, 0, 16, 0, 150 },
+    { CRYPTO_AES_ECB, 16, 0, 0, 0, 0, 160 },
+    { CRYPTO_AES_XTS, 32, 0, 0, 16, 0, 160 },
+    { CRYPTO_3DES_CBC, 24, 0, 0, 8, 0, 160 },
+    { 0, 0, CRYPTO_SHA2_256, 0, 0, 32, 150 },
+    { 0, 0, CRYPTO_SHA2_256_HMAC, 20, 0, 32, 150 },
+    { CRYPTO_AES_CBC, 16, CRYPTO_SHA1_HMAC, 20, 16, 20, 160 },
+};
+
+/* Descriptor sizes, readable and writable side. */
+static const size_t vcd_scatter_splits[][2] = {
+    { 16, 16 }, { 48, 32 }, { 24, 8 }, { 80, 48 }, { 7, 0 }, { 0, 13 },
+    { 16, 0 }, { 0, 16 }, { 112, 40 },
+};
+
+/* Two requests on a fresh session: with the IV, then continuing. */
+static void vcd_scatter_run(VcdTest *t, uint64_t f, const VcdScatterCase *c,
+                            uint32_t dir, const size_t *split,
+                            VcdAnswer *a)
+{
+    uint8_t key[32], mac_key[20], iv[16], data[160];
+    uint32_t flags = c->mac ? VIRTIO_CRYPTODEV_CRYPT_F_HASH_RESET |
+                              VIRTIO_CRYPTODEV_CRYPT_F_HASH_FINAL : 0;
+    uint32_t dst_len = c->cipher ? c->len : 0;
+    uint32_t ses;
+    VcdReq r;
+    int i;
+
+    for (i = 0; i < sizeof(key); i++) {
+        key[i] = i * 7 + 1;
+    }
+    memset(mac_key, 0x3c, sizeof(mac_key));
+    memset(iv, 0xf0, sizeof(iv));
+    for (i = 0; i < sizeof(data); i++) {
+        data[i] = i * 13 + 5;
+    }
+    ses = vcd_session(t, f, c->cipher, key, c->key_len, c->mac, mac_key,
+                      c->mac_key_len);
+    vcd_crypt_req(&r, f, ses, dir, flags, iv, c->iv_len, data, c->len,
+                  dst_len, c->digest_len, c->iv_len);
+    vcd_submit_scattered(t, 0, &r, split[0], split[1], &a[0]);
+    vcd_crypt_req(&r, f, ses, dir, flags, NULL, 0, data, c->len, dst_len,
+                  c->digest_len, 0);
+    vcd_submit_scattered(t, 0, &r, split[0], split[1], &a[1]);
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, f, ses);
+    vcd_submit(t, &r, &a[2]);
+}
+
+static void test_scattered(void)
+{
+    VcdTest *t = vcd_start_engine("");
+    uint64_t f = vcd_open_file(t);
+    static const size_t whole[2] = { 0, 0 };
+    VcdAnswer want[3], got[3];
+    const VcdScatterCase *c;
+    uint32_t dir;
+    int i, j, k;
+
+    for (i = 0; i < ARRAY_SIZE(vcd_scatter_cases); i++) {
+        c = &vcd_scatter_cases[i];
+        for (dir = VIRTIO_CRYPTODEV_DIR_ENCRYPT;
+             dir <= (c->cipher ? VIRTIO_CRYPTODEV_DIR_DECRYPT
+                               : VIRTIO_CRYPTODEV_DIR_ENCRYPT); dir++) {
+            vcd_scatter_run(t, f, c, dir, whole, want);
+            for (k = 0; k < 2; k++) {
+                g_assert_cmpuint(want[k].status, ==, VIRTIO_CRYPTODEV_S_OK);
+            }
+            for (j = 0; j < ARRAY_SIZE(vcd_scatter_splits); j++) {
+                vcd_scatter_run(t, f, c, dir, vcd_scatter_splits[j], got);
+                for (k = 0; k < 2; k++) {
+                    g_assert_cmpuint(got[k].status, ==, want[k].status);
+                    g_assert_cmpuint(got[k].len, ==, want[k].len);
+                    g_assert(!memcmp(got[k].out, want[k].out, want[k].len));
+                }
+            }
+        }
+    }
     vcd_stop(t);
 }
 
@@ -1269,6 +1378,7 @@ static const VcdTestCase vcd_tests[] = {
     { "aead-off", test_aead_off, true },
     { "cbc-chaining", test_cbc_chaining, true },
     { "ctr-tail", test_ctr_tail, true },
+    { "scattered", test_scattered, true },
     { "hash-hmac", test_hash_and_hmac, true },
     { "algorithms", test_algorithms, true },
     { "gcm", test_gcm, true },
