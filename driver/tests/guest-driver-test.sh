@@ -127,11 +127,19 @@ test_basic() {
 
 # More requests at once than the queues take: with queue_depth=2 the
 # submitters must sleep for room (ring_full_waits counts them), the same
-# path as a full ring, and every round trip must still check out.
+# path as a full ring, and every round trip must still check out.  Two
+# processes of 1 MiB requests (about a millisecond each on the device's
+# workers) keep the queues full while the checked threads run, so they
+# wait for room however quickly the device answers their own requests.
 test_ring_full() {
 	check "reload with queue_depth=2" \
 		sh -c "rmmod $DRV && modprobe $DRV queue_depth=2"
 	wait_for '[ -c /dev/crypto ]'
+	fillers=
+	for i in 1 2; do
+		vcd-smoke speed 1048576 2 > /tmp/fill.$i 2>&1 &
+		fillers="$fillers $!"
+	done
 	pids=
 	for i in 1 2; do
 		vcd-smoke threads 16 10 > /tmp/full.$i 2>&1 &
@@ -142,6 +150,12 @@ test_ring_full() {
 		wait "$p" || bad=$((bad + 1))
 	done
 	check "32 threads through queues 2 deep ($bad processes failed)" \
+		[ "$bad" -eq 0 ]
+	bad=0
+	for p in $fillers; do
+		wait "$p" || bad=$((bad + 1))
+	done
+	check "2 processes of 1 MiB requests alongside ($bad failed)" \
 		[ "$bad" -eq 0 ]
 	waits=$(cat $STATS/ring_full_waits)
 	check "submitters waited for room: $waits times" [ "$waits" -gt 0 ]
