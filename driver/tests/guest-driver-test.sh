@@ -65,6 +65,15 @@ wait_for() {
 	return 1
 }
 
+# wait_all PID...: waits for each; $exited_bad says how many exited
+# non-zero (a variable, not output: a subshell could not wait for them).
+wait_all() {
+	exited_bad=0
+	for p in "$@"; do
+		wait "$p" || exited_bad=$((exited_bad + 1))
+	done
+}
+
 virtio_name() {
 	for d in "$DRV_DIR"/virtio*; do
 		[ -e "$d" ] && { basename "$d"; return 0; }
@@ -108,11 +117,9 @@ parallel_storms() {
 		vcd-smoke storm 100 &
 		pids="$pids $!"
 	done
-	bad=0
-	for p in $pids; do
-		wait "$p" || bad=1
-	done
-	return $bad
+	# shellcheck disable=SC2086 # one PID per word
+	wait_all $pids
+	[ "$exited_bad" -eq 0 ]
 }
 
 test_basic() {
@@ -145,18 +152,14 @@ test_ring_full() {
 		vcd-smoke threads 16 10 > /tmp/full.$i 2>&1 &
 		pids="$pids $!"
 	done
-	bad=0
-	for p in $pids; do
-		wait "$p" || bad=$((bad + 1))
-	done
-	check "32 threads through queues 2 deep ($bad processes failed)" \
-		[ "$bad" -eq 0 ]
-	bad=0
-	for p in $fillers; do
-		wait "$p" || bad=$((bad + 1))
-	done
-	check "2 processes of 1 MiB requests alongside ($bad failed)" \
-		[ "$bad" -eq 0 ]
+	# shellcheck disable=SC2086 # one PID per word
+	wait_all $pids
+	check "32 threads through queues 2 deep ($exited_bad processes failed)" \
+		[ "$exited_bad" -eq 0 ]
+	# shellcheck disable=SC2086
+	wait_all $fillers
+	check "2 processes of 1 MiB requests alongside ($exited_bad failed)" \
+		[ "$exited_bad" -eq 0 ]
 	waits=$(cat $STATS/ring_full_waits)
 	check "submitters waited for room: $waits times" [ "$waits" -gt 0 ]
 	check_no_leaks ring-full
