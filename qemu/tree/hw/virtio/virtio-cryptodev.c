@@ -444,10 +444,10 @@ static size_t virtio_cryptodev_piece_grain(const VcdSessionShape *shape)
                                                : shape->block_size;
 }
 
-static bool virtio_cryptodev_overlap(const uint8_t *a, const uint8_t *b,
-                                     size_t len)
+static bool virtio_cryptodev_overlap(const uint8_t *a, size_t a_len,
+                                     const uint8_t *b, size_t b_len)
 {
-    return a < b + len && b < a + len;
+    return a < b + b_len && b < a + a_len;
 }
 
 /* Split OP_CRYPT's src and dst into pieces; 0 when it cannot be done. */
@@ -477,7 +477,8 @@ static unsigned int virtio_cryptodev_plan_pieces(VirtIOCryptodevReq *req,
         }
         pieces[n].len = MIN(left, MIN(src_avail, dst_avail));
         if ((pieces[n].len < left && pieces[n].len % grain) ||
-            (out && virtio_cryptodev_overlap(in, out, pieces[n].len))) {
+            (out && virtio_cryptodev_overlap(in, pieces[n].len,
+                                             out, pieces[n].len))) {
             return 0;
         }
         pieces[n].src = in;
@@ -567,16 +568,13 @@ static uint8_t *virtio_cryptodev_iov_span(const struct iovec *iov,
                                           unsigned int cnt, size_t offset,
                                           size_t len)
 {
-    unsigned int i;
+    VcdIovCursor c;
+    size_t avail;
+    uint8_t *p;
 
-    for (i = 0; i < cnt; i++) {
-        if (offset < iov[i].iov_len) {
-            return len <= iov[i].iov_len - offset ?
-                   (uint8_t *)iov[i].iov_base + offset : NULL;
-        }
-        offset -= iov[i].iov_len;
-    }
-    return NULL;
+    vcd_cursor_init(&c, iov, cnt, offset);
+    p = vcd_cursor_peek(&c, &avail);
+    return p && len <= avail ? p : NULL;
 }
 
 /*
@@ -599,7 +597,8 @@ static void virtio_cryptodev_map_in_place(VirtIOCryptodevReq *req)
                                    VCD_HDR_LEN, req->in_len);
     out = virtio_cryptodev_iov_span(req->elem.in_sg, req->elem.in_num,
                                     VCD_RESP_LEN, req->out_len);
-    if (in && out && in < out + req->out_len && out < in + req->in_len) {
+    if (in && out &&
+        virtio_cryptodev_overlap(in, req->in_len, out, req->out_len)) {
         return;
     }
     if (in) {
