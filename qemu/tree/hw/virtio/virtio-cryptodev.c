@@ -488,9 +488,6 @@ static unsigned int virtio_cryptodev_plan_pieces(VirtIOCryptodevReq *req,
         left -= pieces[n].len;
         n++;
     }
-    if (n > 1 && shape->cipher && shape->cipher->mode == VCD_MODE_XTS) {
-        return 0;
-    }
     return n;
 }
 
@@ -512,7 +509,9 @@ static bool virtio_cryptodev_crypt_in_pieces(VirtIOCryptodevReq *req)
     if (req->dev->engine->may_block || !p->src_len) {
         return false;
     }
-    max = req->elem.out_num + req->elem.in_num;
+    /* XTS: one data unit, so one piece */
+    max = sess->shape.cipher && sess->shape.cipher->mode == VCD_MODE_XTS ?
+          1 : req->elem.out_num + req->elem.in_num;
     pieces = g_new(VcdPiece, max);
     n = virtio_cryptodev_plan_pieces(req, pieces, max);
     if (!n) {
