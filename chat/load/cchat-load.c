@@ -34,6 +34,7 @@
 
 #include "irc.h"
 #include "secure.h"
+#include "secure_io.h"
 
 #define CHANNEL "#load"
 #define CLIENTS_MAX 1000
@@ -475,9 +476,8 @@ static void open_crypto(void)
 	struct sc_error err;
 	enum sc_status st;
 
-	st = opt.key_file ? sc_key_load_file(opt.key_file, &key, &err)
-			  : sc_key_load_passphrase_file(opt.passphrase_file,
-						SC_ROLE_CLIENT, &key, &err);
+	st = secure_io_load_key(opt.key_file, opt.passphrase_file,
+				SC_ROLE_CLIENT, &key, &err);
 	if (st == SC_OK)
 		st = opt.software ? sc_provider_open(SC_PROVIDER_SOFTWARE, NULL,
 						     &prov, &err)
