@@ -247,6 +247,14 @@ size_t client_line(const struct client *c, char *buf, const char *fmt, ...)
 	return line_printf(buf, ":%s %s", c->prefix, body);
 }
 
+/* On srv->urgent: written at the end of this turn; dirty_ms says so. */
+static void make_urgent(struct client *c)
+{
+	list_del_init(&c->dirty);
+	c->dirty_ms = INT64_MIN;
+	list_add_tail(&c->srv->urgent, &c->dirty);
+}
+
 /*
  * Output waits on srv->dirty, oldest first, until the flush delay is up
  * (the loop writes it then, with whatever queued meanwhile); a long
@@ -260,11 +268,8 @@ static void mark_output(struct client *c)
 		c->dirty_ms = srv->now_ms;
 		list_add_tail(&srv->dirty, &c->dirty);
 	}
-	if (c->out.bytes >= FLUSH_NOW_BYTES && c->dirty_ms != INT64_MIN) {
-		c->dirty_ms = INT64_MIN;
-		list_del_init(&c->dirty);
-		list_add_tail(&srv->urgent, &c->dirty);
-	}
+	if (c->out.bytes >= FLUSH_NOW_BYTES && c->dirty_ms != INT64_MIN)
+		make_urgent(c);
 }
 
 void client_send(struct client *c, const char *line, size_t len)
@@ -453,11 +458,8 @@ static bool process_lines(struct client *c)
  */
 static void answer_now(struct client *c)
 {
-	if (c->is_dead || list_empty(&c->dirty) || c->dirty_ms == INT64_MIN)
-		return;
-	list_del_init(&c->dirty);
-	c->dirty_ms = INT64_MIN;
-	list_add_tail(&c->srv->urgent, &c->dirty);
+	if (!c->is_dead && !list_empty(&c->dirty) && c->dirty_ms != INT64_MIN)
+		make_urgent(c);
 }
 
 void client_process_input(struct client *c)
@@ -470,10 +472,8 @@ void client_process_input(struct client *c)
  * turn's flush; queued lines already waiting keep their place. */
 static void mark_dirty(struct client *c)
 {
-	if (!c->is_dead && list_empty(&c->dirty) && client_wants_write(c)) {
-		c->dirty_ms = INT64_MIN;
-		list_add_tail(&c->srv->urgent, &c->dirty);
-	}
+	if (!c->is_dead && list_empty(&c->dirty) && client_wants_write(c))
+		make_urgent(c);
 }
 
 void client_on_readable(struct client *c)
