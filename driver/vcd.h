@@ -184,6 +184,7 @@ struct vcd_req *vcd_req_alloc(struct vcd_device *dev, u32 opcode, u64 file,
 void vcd_req_put(struct vcd_req *req);
 int vcd_req_pin(struct vcd_req *req, struct vcd_pinned *pin,
 		const void __user *uaddr, size_t len, bool write);
+int vcd_req_map(struct vcd_req *req);
 int vcd_req_run(struct vcd_req *req, enum vcd_wait how);
 void vcd_vq_done(struct virtqueue *vq);
 void vcd_fail_inflight(struct vcd_device *dev);

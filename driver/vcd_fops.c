@@ -82,13 +82,19 @@ static int vcd_open(struct inode *inode, struct file *filp)
 	vcd_device_get(dev);
 	f->dev = dev;
 
-	/* Allocated now so that release() cannot fail to close the file. */
+	/*
+	 * Allocated and mapped now so that release() cannot fail to close
+	 * the file.
+	 */
 	f->close_req = vcd_req_alloc(dev, VIRTIO_CRYPTODEV_OP_CLOSE_FILE, 0,
 				     0, 0, 0);
 	if (IS_ERR(f->close_req)) {
 		err = PTR_ERR(f->close_req);
 		goto fail;
 	}
+	err = vcd_req_map(f->close_req);
+	if (err)
+		goto fail_close;
 	req = vcd_req_alloc(dev, VIRTIO_CRYPTODEV_OP_OPEN_FILE, 0, 0, 0, 0);
 	if (IS_ERR(req)) {
 		err = PTR_ERR(req);

@@ -180,9 +180,11 @@ int vcd_req_pin(struct vcd_req *req, struct vcd_pinned *pin,
  * The chain is the header plus the input (device-readable), then the
  * response plus the output (device-writable).  Kernel parts are bounce
  * buffers; data may also be pinned user pages.  The device reads each
- * part as one byte stream, whatever the split.
+ * part as one byte stream, whatever the split.  Done when the request is
+ * first queued, after its pages are pinned, or earlier by a caller that
+ * must not fail later (see vcd_open()).
  */
-static int vcd_req_map(struct vcd_req *req)
+int vcd_req_map(struct vcd_req *req)
 {
 	unsigned int n_out = 1 + vcd_buf_sg_count(req->in, req->in_len) +
 			     req->src_pin.npages;
