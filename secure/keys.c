@@ -71,24 +71,45 @@ enum sc_status sc_keyfile_generate(const char *path, struct sc_error *err)
 	return SC_OK;
 }
 
-static enum sc_status check_keyfile_stat(const char *path,
-					 const struct stat *sb,
-					 struct sc_error *err)
+/*
+ * Open the file of a secret (@what: "key file", "passphrase file") and
+ * check, on the open file so that a swap after the check is moot, that
+ * it is a regular file only its owner can reach.
+ */
+static enum sc_status open_private_file(const char *path, const char *what,
+					int *fd, struct stat *sb,
+					struct sc_error *err)
 {
-	if (!S_ISREG(sb->st_mode))
-		return sc_fail(err, SC_ERR_KEYFILE,
-			       "key file %s: not a regular file", path);
-	if (sb->st_mode & KEYFILE_FORBIDDEN_MODE)
-		return sc_fail(err, SC_ERR_KEYFILE,
-			       "key file %s: group or others have access "
-			       "(mode %04o); run: chmod 600 %s", path,
-			       (unsigned)(sb->st_mode & 07777), path);
-	if (sb->st_size != SC_KEY_LEN)
-		return sc_fail(err, SC_ERR_KEYFILE,
-			       "key file %s: %lld bytes, must be exactly %d "
-			       "(make one with cchat keygen)", path,
-			       (long long)sb->st_size, SC_KEY_LEN);
-	return SC_OK;
+	enum sc_status st = SC_OK;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		return sc_fail(err, SC_ERR_KEYFILE, "%s %s: %s", what, path,
+			       strerror(errno));
+	if (fstat(*fd, sb) != 0)
+		st = sc_fail(err, SC_ERR_KEYFILE, "%s %s: %s", what, path,
+			     strerror(errno));
+	else if (!S_ISREG(sb->st_mode))
+		st = sc_fail(err, SC_ERR_KEYFILE, "%s %s: not a regular file",
+			     what, path);
+	else if (sb->st_mode & KEYFILE_FORBIDDEN_MODE)
+		st = sc_fail(err, SC_ERR_KEYFILE,
+			     "%s %s: group or others have access (mode %04o); "
+			     "run: chmod 600 %s", what, path,
+			     (unsigned)(sb->st_mode & 07777), path);
+	if (st != SC_OK)
+		close(*fd);
+	return st;
+}
+
+static ssize_t read_retrying(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
 }
 
 enum sc_status sc_key_load_file(const char *path, struct sc_key *key,
@@ -101,25 +122,17 @@ enum sc_status sc_key_load_file(const char *path, struct sc_key *key,
 	int fd;
 
 	memset(key, 0, sizeof(*key));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return sc_fail(err, SC_ERR_KEYFILE, "key file %s: %s", path,
-			       strerror(errno));
-	/* Checked on the open file, so a swap after the check is moot. */
-	if (fstat(fd, &sb) != 0) {
-		int e = errno;
-		close(fd);
-		return sc_fail(err, SC_ERR_KEYFILE, "key file %s: %s", path,
-			       strerror(e));
-	}
-	st = check_keyfile_stat(path, &sb, err);
-	if (st != SC_OK) {
-		close(fd);
+	st = open_private_file(path, "key file", &fd, &sb, err);
+	if (st != SC_OK)
 		return st;
+	if (sb.st_size != SC_KEY_LEN) {
+		close(fd);
+		return sc_fail(err, SC_ERR_KEYFILE,
+			       "key file %s: %lld bytes, must be exactly %d "
+			       "(make one with cchat keygen)", path,
+			       (long long)sb.st_size, SC_KEY_LEN);
 	}
-	do
-		n = read(fd, buf, sizeof(buf));
-	while (n < 0 && errno == EINTR);
+	n = read_retrying(fd, buf, sizeof(buf));
 	int e = errno;
 	close(fd);
 	if (n != SC_KEY_LEN) {
@@ -189,26 +202,6 @@ enum sc_status sc_key_from_passphrase(const char *passphrase, enum sc_role role,
 	return SC_OK;
 }
 
-/* Regular, private, and not longer than a passphrase with its newline. */
-static enum sc_status check_passfile_stat(const char *path,
-					  const struct stat *sb,
-					  struct sc_error *err)
-{
-	if (!S_ISREG(sb->st_mode))
-		return sc_fail(err, SC_ERR_KEYFILE,
-			       "passphrase file %s: not a regular file", path);
-	if (sb->st_mode & KEYFILE_FORBIDDEN_MODE)
-		return sc_fail(err, SC_ERR_KEYFILE,
-			       "passphrase file %s: group or others have "
-			       "access (mode %04o); run: chmod 600 %s", path,
-			       (unsigned)(sb->st_mode & 07777), path);
-	if (sb->st_size > SC_PASSPHRASE_MAX + 2)
-		return sc_fail(err, SC_ERR_KEYFILE,
-			       "passphrase file %s: longer than %d bytes",
-			       path, SC_PASSPHRASE_MAX);
-	return SC_OK;
-}
-
 /* The file's bytes less one line end; no NUL and no other line end. */
 static enum sc_status passphrase_from_bytes(const char *path, char *buf,
 					    size_t n, struct sc_error *err)
@@ -239,24 +232,17 @@ enum sc_status sc_key_load_passphrase_file(const char *path, enum sc_role role,
 	int fd, e;
 
 	memset(key, 0, sizeof(*key));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return sc_fail(err, SC_ERR_KEYFILE, "passphrase file %s: %s",
-			       path, strerror(errno));
-	if (fstat(fd, &sb) != 0) {
-		e = errno;
-		close(fd);
-		return sc_fail(err, SC_ERR_KEYFILE, "passphrase file %s: %s",
-			       path, strerror(e));
-	}
-	st = check_passfile_stat(path, &sb, err);
-	if (st != SC_OK) {
-		close(fd);
+	st = open_private_file(path, "passphrase file", &fd, &sb, err);
+	if (st != SC_OK)
 		return st;
+	/* a passphrase and its line end */
+	if (sb.st_size > SC_PASSPHRASE_MAX + 2) {
+		close(fd);
+		return sc_fail(err, SC_ERR_KEYFILE,
+			       "passphrase file %s: longer than %d bytes",
+			       path, SC_PASSPHRASE_MAX);
 	}
-	do
-		n = read(fd, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
+	n = read_retrying(fd, buf, sizeof(buf) - 1);
 	e = errno;
 	close(fd);
 	if (n < 0)
