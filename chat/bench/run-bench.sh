@@ -92,7 +92,8 @@ CONF
 
 start_cchatd() {
 	"$BIN/cchatd" --listen 127.0.0.1 --port "$cchatd_port" \
-		--no-flood-control --no-console ${CCHATD_ARGS:-} \
+		--no-flood-control --max-per-address 0 --no-console \
+		${CCHATD_ARGS:-} \
 		> "$work/cchatd.log" 2>&1 &
 	cchatd_pid=$!
 	pids+=("$cchatd_pid")

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "irc_numerics.h"
+
 #define CTCP_ACTION "\001ACTION "
 
 struct sbuf {
@@ -320,37 +322,38 @@ static bool fmt_numeric(const struct irc_msg *m, struct sbuf *sb)
 	int code = atoi(m->command);
 
 	switch (code) {
-	case 5: case 315: case 321: case 366:
+	case RPL_ISUPPORT: case RPL_ENDOFWHO: case RPL_LISTSTART:
+	case RPL_ENDOFNAMES:
 		return false;
-	case 322:	/* me chan visible :topic */
+	case RPL_LIST:	/* me chan visible :topic */
 		sb_add(sb, "--- list: ");
 		sb_text(sb, param(m, 1));
 		sb_add(sb, " (%s users) ", param(m, 2));
 		sb_text(sb, param(m, 3));
 		return true;
-	case 323:
+	case RPL_LISTEND:
 		sb_add(sb, "--- end of list");
 		return true;
-	case 331:
+	case RPL_NOTOPIC:
 		sb_add(sb, "--- ");
 		sb_text(sb, param(m, 1));
 		sb_add(sb, " has no topic");
 		return true;
-	case 332:
+	case RPL_TOPIC:
 		sb_add(sb, "--- topic of ");
 		sb_text(sb, param(m, 1));
 		sb_add(sb, ": ");
 		sb_text(sb, param(m, 2));
 		return true;
-	case 333:	/* me chan setter time */
+	case RPL_TOPICWHOTIME:	/* me chan setter time */
 		sb_add(sb, "--- topic of ");
 		sb_text(sb, param(m, 1));
 		sb_add(sb, " set by ");
 		sb_text(sb, param(m, 2));
 		return true;
-	case 352:
+	case RPL_WHOREPLY:
 		return fmt_who_reply(m, sb);
-	case 353:	/* me = chan :names */
+	case RPL_NAMREPLY:	/* me = chan :names */
 		sb_add(sb, "--- names ");
 		sb_text(sb, param(m, 2));
 		sb_add(sb, ": ");
@@ -358,7 +361,7 @@ static bool fmt_numeric(const struct irc_msg *m, struct sbuf *sb)
 		return true;
 	}
 	/* 422 (no MOTD) is a numeric error but nothing went wrong. */
-	if (code >= 400 && code < 600 && code != 422)
+	if (code >= 400 && code < 600 && code != ERR_NOMOTD)
 		return fmt_numeric_error(m, sb);
 	sb_add(sb, "--- ");
 	sb_params(sb, m, 1);

@@ -8,17 +8,8 @@
 #include <strings.h>
 
 #include "format.h"
+#include "irc_numerics.h"
 
-#define ERR_NOSUCHCHANNEL 403
-#define ERR_TOOMANYCHANNELS 405
-#define ERR_ERRONEUSNICKNAME 432
-#define ERR_NICKNAMEINUSE 433
-#define ERR_UNAVAILRESOURCE 437
-#define ERR_CHANNELISFULL 471
-#define ERR_INVITEONLYCHAN 473
-#define ERR_BANNEDFROMCHAN 474
-#define ERR_BADCHANNELKEY 475
-#define ERR_BADCHANMASK 476
 
 static void send_line(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -66,7 +66,8 @@ class Server:
             self.proc = subprocess.Popen(
                 [str(BIN / "cchatd"), "--listen", "127.0.0.1", "--port", "0",
                  "--secure-port", "0", "--key", str(key), "--no-console",
-                 "--no-flood-control", "--sendq", str(64 << 20)],
+                 "--no-flood-control", "--max-per-address", "0",
+                 "--sendq", str(64 << 20)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=err)
         deadline = time.monotonic() + 30

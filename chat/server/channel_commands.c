@@ -11,11 +11,11 @@
 void send_topic(struct client *c, struct channel *ch, bool say_none)
 {
 	if (ch->topic[0]) {
-		client_reply(c, "332", "%s :%s", ch->name, ch->topic);
-		client_reply(c, "333", "%s %s %lld", ch->name, ch->topic_by,
+		client_reply(c, RPL_TOPIC, "%s :%s", ch->name, ch->topic);
+		client_reply(c, RPL_TOPICWHOTIME, "%s %s %lld", ch->name, ch->topic_by,
 			     (long long)ch->topic_time);
 	} else if (say_none) {
-		client_reply(c, "331", "%s :No topic is set", ch->name);
+		client_reply(c, RPL_NOTOPIC, "%s :No topic is set", ch->name);
 	}
 }
 
@@ -30,8 +30,8 @@ static void send_names_line(struct client *c, char *line, size_t len)
 void send_names(struct client *c, struct channel *ch)
 {
 	char line[IRC_LINE_MAX + 1];
-	size_t head = snprintf(line, sizeof(line), ":%s 353 %s = %s :",
-			       c->srv->cfg.name, client_nick(c), ch->name);
+	size_t head = snprintf(line, sizeof(line), ":%s %03d %s = %s :",
+			       c->srv->cfg.name, RPL_NAMREPLY, client_nick(c), ch->name);
 	size_t used = head;
 	uint32_t i;
 
@@ -52,7 +52,7 @@ void send_names(struct client *c, struct channel *ch)
 	}
 	if (used > head)
 		send_names_line(c, line, used);
-	client_reply(c, "366", "%s :End of /NAMES list.", ch->name);
+	client_reply(c, RPL_ENDOFNAMES, "%s :End of /NAMES list.", ch->name);
 }
 
 static bool join_one(const char *name, void *arg)
@@ -70,9 +70,9 @@ static bool join_one(const char *name, void *arg)
 	if (ch && channel_member(ch, c))
 		return true;
 	if (c->nchannels >= c->srv->cfg.max_channels) {
-		client_reply(c, "405", "%s :You have joined too many channels",
-			     name);
-		return false;
+		client_reply(c, ERR_TOOMANYCHANNELS,
+			     "%s :You have joined too many channels", name);
+		return true;
 	}
 	ch = channel_get(c->srv, name);
 	if (!ch || channel_join(ch, c)) {
@@ -108,7 +108,7 @@ void cmd_join(struct client *c, struct irc_msg *msg)
 				     NULL);
 		return;
 	}
-	for_each_item(msg->params[0], join_one, c);
+	for_each_target(c, msg->params[0], TARGMAX_JOIN, false, join_one, c);
 }
 
 struct part_args {
@@ -134,7 +134,7 @@ void cmd_part(struct client *c, struct irc_msg *msg)
 {
 	struct part_args a = { c, msg->nparams > 1 ? msg->params[1] : NULL };
 
-	for_each_item(msg->params[0], part_one, &a);
+	for_each_target(c, msg->params[0], TARGMAX_PART, false, part_one, &a);
 }
 
 void cmd_topic(struct client *c, struct irc_msg *msg)
@@ -173,22 +173,22 @@ static bool names_one(const char *name, void *arg)
 	if (ch)
 		send_names(c, ch);
 	else
-		client_reply(c, "366", "%s :End of /NAMES list.", name);
+		client_reply(c, RPL_ENDOFNAMES, "%s :End of /NAMES list.", name);
 	return true;
 }
 
 void cmd_names(struct client *c, struct irc_msg *msg)
 {
 	if (!msg->nparams) {
-		client_reply(c, "366", "* :End of /NAMES list.");
+		client_reply(c, RPL_ENDOFNAMES, "* :End of /NAMES list.");
 		return;
 	}
-	for_each_item(msg->params[0], names_one, c);
+	for_each_target(c, msg->params[0], TARGMAX_NAMES, false, names_one, c);
 }
 
 static void list_channel(struct client *c, struct channel *ch)
 {
-	client_reply(c, "322", "%s %u :%s", ch->name, ch->nmembers,
+	client_reply(c, RPL_LIST, "%s %u :%s", ch->name, ch->nmembers,
 		     ch->topic);
 }
 
@@ -209,18 +209,19 @@ static bool list_one(const char *name, void *arg)
 
 void cmd_list(struct client *c, struct irc_msg *msg)
 {
-	client_reply(c, "321", "Channel :Users  Name");
+	client_reply(c, RPL_LISTSTART, "Channel :Users  Name");
 	if (msg->nparams)
-		for_each_item(msg->params[0], list_one, c);
+		for_each_target(c, msg->params[0], TARGMAX_LIST, false,
+				list_one, c);
 	else
 		hmap_each(&c->srv->channels, list_node, c);
-	client_reply(c, "323", ":End of /LIST");
+	client_reply(c, RPL_LISTEND, ":End of /LIST");
 }
 
 static void who_reply(struct client *c, const char *chan,
 		      const struct client *who, bool op)
 {
-	client_reply(c, "352", "%s %s %s %s %s H%s :0 %s", chan, who->user,
+	client_reply(c, RPL_WHOREPLY, "%s %s %s %s %s H%s :0 %s", chan, who->user,
 		     who->host, c->srv->cfg.name, who->nick, op ? "@" : "",
 		     who->realname);
 }
@@ -240,7 +241,7 @@ void cmd_who(struct client *c, struct irc_msg *msg)
 				  ch->members[i].op);
 	else if (who && who->registered)
 		who_reply(c, "*", who, false);
-	client_reply(c, "315", "%s :End of /WHO list.", mask);
+	client_reply(c, RPL_ENDOFWHO, "%s :End of /WHO list.", mask);
 }
 
 bool kick_member(struct channel *ch, struct client *target,
@@ -270,7 +271,7 @@ static bool kick_one(const char *nick, void *arg)
 		return true;
 	}
 	if (!channel_member(a->chan, target)) {
-		client_reply(a->client, "441", "%s %s :They aren't on that "
+		client_reply(a->client, ERR_USERNOTINCHANNEL, "%s %s :They aren't on that "
 			     "channel", nick, a->chan->name);
 		return true;
 	}
@@ -297,7 +298,7 @@ void cmd_kick(struct client *c, struct irc_msg *msg)
 	}
 	if (msg->nparams > 2 && msg->params[2][0])
 		a.reason = msg->params[2];
-	for_each_item(msg->params[1], kick_one, &a);
+	for_each_target(c, msg->params[1], TARGMAX_KICK, false, kick_one, &a);
 }
 
 static bool is_ban_list_query(const struct irc_msg *msg)
@@ -315,11 +316,11 @@ static void channel_mode(struct client *c, struct irc_msg *msg)
 	if (!ch) {
 		err_no_such_channel(c, msg->params[0]);
 	} else if (msg->nparams == 1) {
-		client_reply(c, "324", "%s +n", ch->name);
-		client_reply(c, "329", "%s %lld", ch->name,
+		client_reply(c, RPL_CHANNELMODEIS, "%s +n", ch->name);
+		client_reply(c, RPL_CREATIONTIME, "%s %lld", ch->name,
 			     (long long)ch->created);
 	} else if (is_ban_list_query(msg)) {
-		client_reply(c, "368", "%s :End of channel ban list",
+		client_reply(c, RPL_ENDOFBANLIST, "%s :End of channel ban list",
 			     ch->name);
 	} else if (!me) {
 		err_not_on_channel(c, ch->name);
@@ -328,7 +329,7 @@ static void channel_mode(struct client *c, struct irc_msg *msg)
 	} else {
 		for (p = msg->params[1]; *p; p++)
 			if (!strchr("+-n", *p))
-				client_reply(c, "472", "%c :is unknown mode "
+				client_reply(c, ERR_UNKNOWNMODE, "%c :is unknown mode "
 					     "char to me for %s", *p,
 					     ch->name);
 	}
@@ -341,14 +342,14 @@ static void user_mode(struct client *c, struct irc_msg *msg)
 
 	if (irc_casecmp(msg->params[0], c->nick)) {
 		if (client_find(c->srv, msg->params[0]))
-			client_reply(c, "502",
+			client_reply(c, ERR_USERSDONTMATCH,
 				     ":Cant change mode for other users");
 		else
 			err_no_such_nick(c, msg->params[0]);
 		return;
 	}
 	if (msg->nparams == 1) {
-		client_reply(c, "221", "+%s", c->mode_invisible ? "i" : "");
+		client_reply(c, RPL_UMODEIS, "+%s", c->mode_invisible ? "i" : "");
 		return;
 	}
 	for (p = msg->params[1]; *p; p++) {
@@ -362,7 +363,7 @@ static void user_mode(struct client *c, struct irc_msg *msg)
 		}
 	}
 	if (unknown)
-		client_reply(c, "501", ":Unknown MODE flag");
+		client_reply(c, ERR_UMODEUNKNOWNFLAG, ":Unknown MODE flag");
 	if (changed)
 		client_sendf(c, ":%s MODE %s :%ci", c->nick, c->nick,
 			     c->mode_invisible ? '+' : '-');

@@ -53,21 +53,55 @@ void client_set_nick(struct client *c, const char *nick)
 }
 
 /* Numeric host text; a leading ':' (IPv6) would break IRC parameters. */
-static void set_host(struct client *c, const struct sockaddr *addr)
+void address_text(const struct sockaddr *addr, char *host, char *port,
+		  size_t port_size)
 {
-	char text[INET6_ADDRSTRLEN + IF_NAMESIZE], port[NI_MAXSERV];
+	char text[INET6_ADDRSTRLEN + IF_NAMESIZE], serv[NI_MAXSERV];
 	socklen_t len = sizeof(struct sockaddr_in);
 
 	if (addr->sa_family == AF_INET6)
 		len = sizeof(struct sockaddr_in6);
-	if (getnameinfo(addr, len, text, sizeof(text), port, sizeof(port),
+	if (getnameinfo(addr, len, text, sizeof(text), serv, sizeof(serv),
 			NI_NUMERICHOST | NI_NUMERICSERV)) {
 		snprintf(text, sizeof(text), "unknown");
-		snprintf(port, sizeof(port), "0");
+		snprintf(serv, sizeof(serv), "0");
 	}
-	snprintf(c->port, sizeof(c->port), "%.7s", port);
-	snprintf(c->host, sizeof(c->host), "%s%s",
-		 text[0] == ':' ? "0" : "", text);
+	if (port)
+		snprintf(port, port_size, "%s", serv);
+	snprintf(host, HOST_MAX, "%s%s", text[0] == ':' ? "0" : "", text);
+}
+
+bool address_admit(struct server *srv, const char *host,
+		   struct address_count **slot)
+{
+	struct hmap_node *n = hmap_find(&srv->addresses, host);
+	struct address_count *a;
+
+	*slot = NULL;
+	if (!srv->cfg.max_per_address)
+		return true;
+	a = n ? container_of(n, struct address_count, node) : NULL;
+	if (a && a->count >= srv->cfg.max_per_address)
+		return false;
+	if (!a) {
+		a = calloc(1, sizeof(*a));
+		if (!a)
+			return false;
+		snprintf(a->host, sizeof(a->host), "%s", host);
+		a->node.key = a->host;
+		hmap_insert(&srv->addresses, &a->node);
+	}
+	a->count++;
+	*slot = a;
+	return true;
+}
+
+void address_release(struct server *srv, struct address_count *a)
+{
+	if (!a || --a->count)
+		return;
+	hmap_remove(&srv->addresses, &a->node);
+	free(a);
 }
 
 static int watch_events(struct client *c, int op, bool want_write)
@@ -94,6 +128,7 @@ static struct client *client_alloc(struct server *srv)
 	list_init(&c->throttled);
 	list_init(&c->dead);
 	line_reader_init(&c->in);
+	outq_init(&c->recvq);
 	outq_init(&c->out);
 	return c;
 }
@@ -127,7 +162,7 @@ struct client *client_new_on(struct server *srv, int fd,
 		free(c);
 		return NULL;
 	}
-	set_host(c, addr);
+	address_text(addr, c->host, c->port, sizeof(c->port));
 	client_update_prefix(c);
 	c->tokens_ms = (int64_t)srv->cfg.flood_burst * MILLI;
 	c->refill_at_ms = srv->now_ms;
@@ -206,6 +241,8 @@ void client_destroy(struct client *c, bool farewell)
 	drain_input(c);
 	c->tp.ops->close(&c->tp);
 	outq_clear(&c->out);
+	outq_clear(&c->recvq);
+	address_release(srv, c->address);
 	srv->nclients--;
 	free(c);
 }
@@ -304,7 +341,7 @@ void client_sendf(struct client *c, const char *fmt, ...)
 	client_send(c, line, len);
 }
 
-void client_reply(struct client *c, const char *numeric, const char *fmt, ...)
+void client_reply(struct client *c, int numeric, const char *fmt, ...)
 {
 	char body[IRC_LINE_MAX + 1];
 	va_list ap;
@@ -312,7 +349,7 @@ void client_reply(struct client *c, const char *numeric, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(body, sizeof(body), fmt, ap);
 	va_end(ap);
-	client_sendf(c, ":%s %s %s %s", c->srv->cfg.name, numeric,
+	client_sendf(c, ":%s %03d %s %s", c->srv->cfg.name, numeric,
 		     client_nick(c), body);
 }
 
@@ -403,22 +440,84 @@ static bool took_input(struct client *c, ssize_t n)
 			client_lost(c, errno);
 		return false;
 	}
-	if (n == 0) {
-		/* Only a throttled client leaves its input buffer full. */
-		c->srv->stats.killed_flood++;
-		log_msg("%s: flooding, disconnecting", c->prefix);
-		client_kill(c, "Excess Flood");
-		return false;
-	}
-	return true;
+	return n > 0;
 }
 
-/* The transport may hold input that did not fit into the reader (an
- * encrypted record's worth); take it once the reader has no line left. */
+static void excess_flood(struct client *c)
+{
+	c->srv->stats.killed_flood++;
+	log_msg("%s: input queue over %zu bytes, disconnecting", c->prefix,
+		c->srv->cfg.recvq);
+	client_kill(c, "Excess Flood");
+}
+
+/*
+ * A paced client's line reader is full: what it sends meanwhile waits
+ * in its receive queue, in order, up to --recvq bytes.  The transport
+ * reads into a scratch reader (it only knows how to fill one), whose
+ * bytes are then moved to the queue.
+ */
+static ssize_t recv_into_queue(struct client *c)
+{
+	static struct line_reader scratch;
+	ssize_t n;
+
+	line_reader_init(&scratch);
+	n = c->tp.ops->recv(&c->tp, &scratch);
+	if (n <= 0)
+		return n;
+	if (c->recvq.bytes + scratch.len > c->srv->cfg.recvq) {
+		excess_flood(c);
+		return 0;
+	}
+	if (outq_append(&c->recvq, scratch.buf, scratch.len)) {
+		client_kill(c, "Out of memory");
+		return 0;
+	}
+	return n;
+}
+
+/* One read from the transport, into the reader while the queue is
+ * empty and the reader has room, else into the queue. */
+static ssize_t read_input(struct client *c)
+{
+	size_t room = 0;
+
+	if (!c->recvq.bytes)
+		line_reader_space(&c->in, &room);
+	if (room)
+		return c->tp.ops->recv(&c->tp, &c->in);
+	return recv_into_queue(c);
+}
+
+/* Moves queued input into the reader, as much as fits. */
+static bool feed_from_queue(struct client *c)
+{
+	struct iovec iov[1];
+	size_t taken;
+
+	if (!outq_iov(&c->recvq, iov, 1))
+		return false;
+	taken = line_reader_feed(&c->in, iov[0].iov_base, iov[0].iov_len);
+	outq_consume(&c->recvq, taken);
+	return taken > 0;
+}
+
+/* Once the reader has no line left: queued input first, then what the
+ * transport holds that did not fit into the reader (an encrypted
+ * record's worth). */
 static bool refill(struct client *c)
 {
+	if (c->recvq.bytes)
+		return feed_from_queue(c);
 	return c->tp.ops->pending(&c->tp) &&
 	       took_input(c, c->tp.ops->recv(&c->tp, &c->in));
+}
+
+static bool input_waits(const struct client *c)
+{
+	return line_reader_pending(&c->in) || c->recvq.bytes ||
+	       c->tp.ops->pending(&c->tp);
 }
 
 /* Handles the lines flood control allows; true when there were any. */
@@ -431,9 +530,7 @@ static bool process_lines(struct client *c)
 		if (c->is_dead)
 			return handled;
 		if (!flood_allows(c)) {
-			if ((line_reader_pending(&c->in) ||
-			     c->tp.ops->pending(&c->tp)) &&
-			    list_empty(&c->throttled))
+			if (input_waits(c) && list_empty(&c->throttled))
 				list_add_tail(&c->srv->throttled,
 					      &c->throttled);
 			return handled;
@@ -478,7 +575,7 @@ static void mark_dirty(struct client *c)
 
 void client_on_readable(struct client *c)
 {
-	bool took = took_input(c, c->tp.ops->recv(&c->tp, &c->in));
+	bool took = took_input(c, read_input(c));
 
 	mark_dirty(c);
 	if (took)

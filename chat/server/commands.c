@@ -17,37 +17,64 @@ struct command {
 	bool needs_registration;
 };
 
-void for_each_item(const char *list, bool (*fn)(const char *, void *),
-		   void *arg)
+static bool seen_before(char *const *seen, unsigned n, const char *item)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (!irc_casecmp(seen[i], item))
+			return true;
+	return false;
+}
+
+/* A 510-byte line holds at most this many comma-separated items. */
+#define LIST_ITEMS_MAX (IRC_TEXT_MAX / 2 + 1)
+
+void for_each_target(struct client *c, const char *list, unsigned max,
+		     bool quiet, bool (*fn)(const char *, void *), void *arg)
 {
 	char copy[IRC_LINE_MAX + 1];
+	char *seen[LIST_ITEMS_MAX];
 	char *save = NULL, *item;
+	unsigned n = 0;
 
 	snprintf(copy, sizeof(copy), "%s", list);
 	for (item = strtok_r(copy, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save))
-		if (!fn(item, arg))
+	     item = strtok_r(NULL, ",", &save)) {
+		if (seen_before(seen, n, item))
+			continue;
+		if (n == LIST_ITEMS_MAX)
 			return;
+		seen[n++] = item;
+		if (max && n > max) {
+			if (!quiet)
+				client_reply(c, ERR_TOOMANYTARGETS,
+					     "%s :Too many recipients", item);
+			continue;
+		}
+		if (!fn(item, arg) || c->is_dead)
+			return;
+	}
 }
 
 void err_no_such_nick(struct client *c, const char *name)
 {
-	client_reply(c, "401", "%s :No such nick/channel", name);
+	client_reply(c, ERR_NOSUCHNICK, "%s :No such nick/channel", name);
 }
 
 void err_no_such_channel(struct client *c, const char *name)
 {
-	client_reply(c, "403", "%s :No such channel", name);
+	client_reply(c, ERR_NOSUCHCHANNEL, "%s :No such channel", name);
 }
 
 void err_not_on_channel(struct client *c, const char *name)
 {
-	client_reply(c, "442", "%s :You're not on that channel", name);
+	client_reply(c, ERR_NOTONCHANNEL, "%s :You're not on that channel", name);
 }
 
 void err_not_operator(struct client *c, const char *name)
 {
-	client_reply(c, "482", "%s :You're not channel operator", name);
+	client_reply(c, ERR_CHANOPRIVSNEEDED, "%s :You're not channel operator", name);
 }
 
 void send_motd(struct client *c)
@@ -56,40 +83,26 @@ void send_motd(struct client *c)
 	unsigned i;
 
 	if (!srv->motd) {
-		client_reply(c, "422", ":MOTD File is missing");
+		client_reply(c, ERR_NOMOTD, ":MOTD File is missing");
 		return;
 	}
-	client_reply(c, "375", ":- %s Message of the day - ", srv->cfg.name);
+	client_reply(c, RPL_MOTDSTART, ":- %s Message of the day - ", srv->cfg.name);
 	for (i = 0; i < srv->motd_lines; i++)
-		client_reply(c, "372", ":- %s", srv->motd[i]);
-	client_reply(c, "376", ":End of /MOTD command.");
-}
-
-static void send_isupport(struct client *c)
-{
-	const struct server_config *cfg = &c->srv->cfg;
-
-	client_reply(c, "005", "CASEMAPPING=%s CHANTYPES=#& CHANLIMIT=#&:%u "
-		     "CHANNELLEN=%d NICKLEN=%d TOPICLEN=%d KICKLEN=%d "
-		     "PREFIX=(o)@ CHANMODES=,,,n MAXTARGETS=%d "
-		     "TARGMAX=PRIVMSG:%d,NOTICE:%d NETWORK=%s "
-		     ":are supported by this server", IRC_CASEMAPPING,
-		     cfg->max_channels, IRC_CHANNEL_MAX, IRC_NICK_MAX,
-		     IRC_TOPIC_MAX, REASON_MAX, TARGETS_MAX, TARGETS_MAX,
-		     TARGETS_MAX, CCHATD_NETWORK);
+		client_reply(c, RPL_MOTD, ":- %s", srv->motd[i]);
+	client_reply(c, RPL_ENDOFMOTD, ":End of /MOTD command.");
 }
 
 static void send_welcome(struct client *c)
 {
 	const char *name = c->srv->cfg.name;
 
-	client_reply(c, "001", ":Welcome to the %s IRC Network %s",
+	client_reply(c, RPL_WELCOME, ":Welcome to the %s IRC Network %s",
 		     CCHATD_NETWORK, c->prefix);
-	client_reply(c, "002", ":Your host is %s, running version %s",
+	client_reply(c, RPL_YOURHOST, ":Your host is %s, running version %s",
 		     name, CCHATD_VERSION);
-	client_reply(c, "003", ":This server was created %s",
+	client_reply(c, RPL_CREATED, ":This server was created %s",
 		     c->srv->started_text);
-	client_reply(c, "004", "%s %s i n", name, CCHATD_VERSION);
+	client_reply(c, RPL_MYINFO, "%s %s i n", name, CCHATD_VERSION);
 	send_isupport(c);
 	send_motd(c);
 }
@@ -122,7 +135,7 @@ static void cmd_cap(struct client *c, struct irc_msg *msg)
 		c->cap_negotiating = false;
 		try_register(c);
 	} else {
-		client_reply(c, "410", "%s :Invalid CAP command", sub);
+		client_reply(c, ERR_INVALIDCAPCMD, "%s :Invalid CAP command", sub);
 	}
 }
 
@@ -130,7 +143,7 @@ static void cmd_pass(struct client *c, struct irc_msg *msg)
 {
 	(void)msg;
 	if (c->registered)
-		client_reply(c, "462", ":You may not reregister");
+		client_reply(c, ERR_ALREADYREGISTERED, ":You may not reregister");
 }
 
 static void change_nick(struct client *c, const char *nick)
@@ -148,16 +161,16 @@ static void cmd_nick(struct client *c, struct irc_msg *msg)
 	struct client *owner;
 
 	if (!nick[0]) {
-		client_reply(c, "431", ":No nickname given");
+		client_reply(c, ERR_NONICKNAMEGIVEN, ":No nickname given");
 		return;
 	}
 	if (!irc_valid_nick(nick)) {
-		client_reply(c, "432", "%s :Erroneous nickname", nick);
+		client_reply(c, ERR_ERRONEUSNICKNAME, "%s :Erroneous nickname", nick);
 		return;
 	}
 	owner = client_find(c->srv, nick);
 	if (owner && owner != c) {
-		client_reply(c, "433", "%s :Nickname is already in use", nick);
+		client_reply(c, ERR_NICKNAMEINUSE, "%s :Nickname is already in use", nick);
 		return;
 	}
 	if (!strcmp(nick, c->nick))
@@ -191,7 +204,7 @@ static void cmd_user(struct client *c, struct irc_msg *msg)
 	size_t len;
 
 	if (c->registered || c->has_user) {
-		client_reply(c, "462", ":You may not reregister");
+		client_reply(c, ERR_ALREADYREGISTERED, ":You may not reregister");
 		return;
 	}
 	set_user(c, msg->params[0]);
@@ -208,7 +221,7 @@ static void cmd_ping(struct client *c, struct irc_msg *msg)
 	const char *name = c->srv->cfg.name;
 
 	if (!msg->nparams || !msg->params[0][0]) {
-		client_reply(c, "409", ":No origin specified");
+		client_reply(c, ERR_NOORIGIN, ":No origin specified");
 		return;
 	}
 	client_sendf(c, ":%s PONG %s :%s", name, name, msg->params[0]);
@@ -218,7 +231,7 @@ static void cmd_ping(struct client *c, struct irc_msg *msg)
 static void cmd_pong(struct client *c, struct irc_msg *msg)
 {
 	if (!msg->nparams)
-		client_reply(c, "409", ":No origin specified");
+		client_reply(c, ERR_NOORIGIN, ":No origin specified");
 }
 
 static void cmd_quit(struct client *c, struct irc_msg *msg)
@@ -243,7 +256,6 @@ struct relay {
 	const char *verb;       /* PRIVMSG or NOTICE */
 	const char *text;
 	bool notice;            /* NOTICE never gets an error reply */
-	int count;
 };
 
 static void relay_to_channel(struct relay *r, const char *target)
@@ -257,7 +269,7 @@ static void relay_to_channel(struct relay *r, const char *target)
 		if (r->notice)
 			return;
 		if (ch)
-			client_reply(c, "404", "%s :Cannot send to channel",
+			client_reply(c, ERR_CANNOTSENDTOCHAN, "%s :Cannot send to channel",
 				     target);
 		else
 			err_no_such_channel(c, target);
@@ -288,12 +300,6 @@ static bool relay_one(const char *target, void *arg)
 {
 	struct relay *r = arg;
 
-	if (++r->count > TARGETS_MAX) {
-		if (!r->notice)
-			client_reply(r->from, "407", "%s :Too many recipients",
-				     target);
-		return false;
-	}
 	if (irc_is_channel(target))
 		relay_to_channel(r, target);
 	else
@@ -304,21 +310,21 @@ static bool relay_one(const char *target, void *arg)
 static void relay(struct client *c, struct irc_msg *msg, const char *verb,
 		  bool notice)
 {
-	struct relay r = { c, verb, NULL, notice, 0 };
+	struct relay r = { c, verb, NULL, notice };
 
 	if (!msg->nparams || !msg->params[0][0]) {
 		if (!notice)
-			client_reply(c, "411", ":No recipient given (%s)",
+			client_reply(c, ERR_NORECIPIENT, ":No recipient given (%s)",
 				     verb);
 		return;
 	}
 	if (msg->nparams < 2 || !msg->params[1][0]) {
 		if (!notice)
-			client_reply(c, "412", ":No text to send");
+			client_reply(c, ERR_NOTEXTTOSEND, ":No text to send");
 		return;
 	}
 	r.text = msg->params[1];
-	for_each_item(msg->params[0], relay_one, &r);
+	for_each_target(c, msg->params[0], TARGMAX_MSG, notice, relay_one, &r);
 }
 
 static void cmd_privmsg(struct client *c, struct irc_msg *msg)
@@ -348,7 +354,7 @@ static void send_whois_channels(struct client *c, struct client *who)
 				op ? "@" : "", ch->name);
 	}
 	if (used)
-		client_reply(c, "319", "%s :%s", who->nick, list);
+		client_reply(c, RPL_WHOISCHANNELS, "%s :%s", who->nick, list);
 }
 
 static void cmd_whois(struct client *c, struct irc_msg *msg)
@@ -359,13 +365,13 @@ static void cmd_whois(struct client *c, struct irc_msg *msg)
 	if (!who || !who->registered) {
 		err_no_such_nick(c, nick);
 	} else {
-		client_reply(c, "311", "%s %s %s * :%s", who->nick, who->user,
+		client_reply(c, RPL_WHOISUSER, "%s %s %s * :%s", who->nick, who->user,
 			     who->host, who->realname);
 		send_whois_channels(c, who);
-		client_reply(c, "312", "%s %s :%s", who->nick,
+		client_reply(c, RPL_WHOISSERVER, "%s %s :%s", who->nick,
 			     c->srv->cfg.name, CCHATD_VERSION);
 	}
-	client_reply(c, "318", "%s :End of /WHOIS list.", nick);
+	client_reply(c, RPL_ENDOFWHOIS, "%s :End of /WHOIS list.", nick);
 }
 
 /* PRIVMSG first: it is the command the hot path looks up. */
@@ -407,18 +413,18 @@ void command_dispatch(struct client *c, struct irc_msg *msg)
 
 	if (!cmd) {
 		if (c->registered)
-			client_reply(c, "421", "%s :Unknown command",
+			client_reply(c, ERR_UNKNOWNCOMMAND, "%s :Unknown command",
 				     msg->command);
 		else
-			client_reply(c, "451", ":You have not registered");
+			client_reply(c, ERR_NOTREGISTERED, ":You have not registered");
 		return;
 	}
 	if (cmd->needs_registration && !c->registered) {
-		client_reply(c, "451", ":You have not registered");
+		client_reply(c, ERR_NOTREGISTERED, ":You have not registered");
 		return;
 	}
 	if (msg->nparams < cmd->min_params) {
-		client_reply(c, "461", "%s :Not enough parameters", cmd->name);
+		client_reply(c, ERR_NEEDMOREPARAMS, "%s :Not enough parameters", cmd->name);
 		return;
 	}
 	cmd->fn(c, msg);

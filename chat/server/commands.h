@@ -11,16 +11,20 @@ command_fn cmd_join, cmd_part, cmd_topic, cmd_names, cmd_list, cmd_who,
 	cmd_kick, cmd_mode;
 
 /*
- * Calls fn for each non-empty item of the comma-separated list; stops
- * early when fn returns false.  The list is copied, so msg stays intact.
+ * Calls fn for each item of a comma-separated list of targets (the list
+ * is copied, so msg stays intact): each one once, however
+ * it is spelled (case-folded), and at most max of them (0: no limit);
+ * those past max get 407 unless quiet.  TARGMAX in 005 says the same.
  */
-void for_each_item(const char *list, bool (*fn)(const char *, void *),
-		   void *arg);
+void for_each_target(struct client *c, const char *list, unsigned max,
+		     bool quiet, bool (*fn)(const char *, void *), void *arg);
 
 /* 353 and 366 for one channel. */
 void send_names(struct client *c, struct channel *ch);
 /* 332 and 333, or 331 when asked and there is no topic. */
 void send_topic(struct client *c, struct channel *ch, bool say_none);
+/* The 005 lines. */
+void send_isupport(struct client *c);
 /* The MOTD, or 422 without one. */
 void send_motd(struct client *c);
 

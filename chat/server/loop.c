@@ -21,6 +21,8 @@
 #include "server.h"
 
 #define SERVER_FULL_LINE "ERROR :Closing Link: server is full\r\n"
+#define ADDRESS_FULL_LINE "ERROR :Closing Link: too many connections " \
+	"from your address\r\n"
 #define SHUTDOWN_POLL_MS 50
 
 int64_t monotonic_ms(void)
@@ -188,7 +190,7 @@ int server_init(struct server *srv)
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (srv->epfd < 0 || hmap_init(&srv->nicks) ||
-	    hmap_init(&srv->channels)) {
+	    hmap_init(&srv->channels) || hmap_init(&srv->addresses)) {
 		log_msg("cannot start: %s", strerror(errno));
 		return -1;
 	}
@@ -217,25 +219,44 @@ static void refuse_client(struct server *srv, int listen_fd)
 	log_msg("out of file descriptors, refused a connection");
 }
 
+/* A refused connection hears why, except on the encrypted port, which
+ * has no plain words: it only closes. */
+static void refuse(int fd, const char *line, bool secure)
+{
+	if (!secure)
+		send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
 static void take_client(struct server *srv, int fd,
 			const struct sockaddr *addr, bool secure)
 {
+	struct address_count *slot;
+	char host[HOST_MAX];
+	struct client *c;
 	int one = 1;
 
 	if (srv->nclients >= srv->cfg.max_clients) {
-		/* No plain words on the encrypted port: it only closes. */
-		if (!secure)
-			send(fd, SERVER_FULL_LINE, strlen(SERVER_FULL_LINE),
-			     MSG_DONTWAIT | MSG_NOSIGNAL);
-		close(fd);
+		refuse(fd, SERVER_FULL_LINE, secure);
+		return;
+	}
+	address_text(addr, host, NULL, 0);
+	if (!address_admit(srv, host, &slot)) {
+		srv->stats.refused_address++;
+		log_verbose(srv, "refused %s: over %u connections from it",
+			    host, srv->cfg.max_per_address);
+		refuse(fd, ADDRESS_FULL_LINE, secure);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (!client_new_on(srv, fd, addr, secure ? srv->secure : NULL)) {
+	c = client_new_on(srv, fd, addr, secure ? srv->secure : NULL);
+	if (!c) {
 		log_msg("cannot take a client: %s", strerror(errno));
+		address_release(srv, slot);
 		close(fd);
 		return;
 	}
+	c->address = slot;
 	srv->stats.accepted++;
 }
 
@@ -529,6 +550,7 @@ void server_free(struct server *srv)
 	channel_free_all(srv);
 	hmap_free(&srv->nicks);
 	hmap_free(&srv->channels);
+	hmap_free(&srv->addresses);
 	if (srv->signal_watch.fd >= 0)
 		close(srv->signal_watch.fd);
 	if (srv->spare_fd >= 0)

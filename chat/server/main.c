@@ -17,7 +17,7 @@ enum {
 	OPT_PING_INTERVAL, OPT_PING_TIMEOUT, OPT_NO_CONSOLE, OPT_MOTD,
 	OPT_NAME, OPT_SECURE_PORT, OPT_KEY, OPT_PASSPHRASE_FILE, OPT_CRYPTO_DEV,
 	OPT_HANDSHAKE_TIMEOUT, OPT_REKEY_RECORDS, OPT_REKEY_BYTES,
-	OPT_FLUSH_DELAY,
+	OPT_FLUSH_DELAY, OPT_RECVQ, OPT_MAX_PER_ADDRESS,
 };
 
 static const struct option long_options[] = {
@@ -28,6 +28,8 @@ static const struct option long_options[] = {
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "max-channels", required_argument, NULL, OPT_MAX_CHANNELS },
 	{ "sendq", required_argument, NULL, OPT_SENDQ },
+	{ "recvq", required_argument, NULL, OPT_RECVQ },
+	{ "max-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS },
 	{ "no-flood-control", no_argument, NULL, OPT_NO_FLOOD },
 	{ "flood-burst", required_argument, NULL, OPT_FLOOD_BURST },
 	{ "flood-rate", required_argument, NULL, OPT_FLOOD_RATE },
@@ -60,6 +62,8 @@ static void usage(FILE *out)
 "      --max-clients N      connections at once (default %d)\n"
 "      --max-channels N     channels per client (default %d, max %d)\n"
 "      --sendq BYTES        output queued per client (default %d)\n"
+"      --recvq BYTES        input a paced client may queue (default %d)\n"
+"      --max-per-address N  connections from one address (default %d; 0: any)\n"
 "      --no-flood-control   no per-client line rate limit\n"
 "      --flood-burst N      lines a client may send at once (default %d)\n"
 "      --flood-rate N       lines per second after the burst (default %d)\n"
@@ -82,7 +86,8 @@ static void usage(FILE *out)
 "      --no-console         no console even on a terminal\n"
 "  -v, --verbose            log every connection\n",
 		DEFAULT_MAX_CLIENTS, DEFAULT_MAX_CHANNELS, MAX_CHANNELS_LIMIT,
-		DEFAULT_SENDQ, DEFAULT_FLOOD_BURST, DEFAULT_FLOOD_RATE,
+		DEFAULT_SENDQ, DEFAULT_RECVQ, DEFAULT_MAX_PER_ADDRESS,
+		DEFAULT_FLOOD_BURST, DEFAULT_FLOOD_RATE,
 		DEFAULT_FLUSH_DELAY_MS,
 		DEFAULT_REGISTER_TIMEOUT, DEFAULT_PING_INTERVAL,
 		DEFAULT_PING_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
@@ -96,6 +101,8 @@ static void config_defaults(struct server_config *cfg)
 	cfg->max_clients = DEFAULT_MAX_CLIENTS;
 	cfg->max_channels = DEFAULT_MAX_CHANNELS;
 	cfg->sendq = DEFAULT_SENDQ;
+	cfg->recvq = DEFAULT_RECVQ;
+	cfg->max_per_address = DEFAULT_MAX_PER_ADDRESS;
 	cfg->flood_control = true;
 	cfg->flood_burst = DEFAULT_FLOOD_BURST;
 	cfg->flood_rate = DEFAULT_FLOOD_RATE;
@@ -245,6 +252,13 @@ static void set_option(struct server_config *cfg, int opt, const char *arg)
 	case OPT_SENDQ:
 		cfg->sendq = number_arg("sendq", arg, IRC_LINE_MAX * 4,
 					1UL << 30);
+		break;
+	case OPT_RECVQ:
+		cfg->recvq = number_arg("recvq", arg, IRC_LINE_MAX, RECVQ_MAX);
+		break;
+	case OPT_MAX_PER_ADDRESS:
+		cfg->max_per_address = number_arg("max-per-address", arg, 0,
+						  INT_MAX);
 		break;
 	case OPT_NO_FLOOD:
 		cfg->flood_control = false;

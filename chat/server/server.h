@@ -15,6 +15,7 @@
 
 #include "hmap.h"
 #include "irc.h"
+#include "irc_numerics.h"
 #include "list.h"
 #include "outq.h"
 #include "transport.h"
@@ -29,6 +30,13 @@
 #define DEFAULT_SENDQ (512 * 1024)      /* bytes queued for one client */
 #define DEFAULT_FLOOD_BURST 10          /* lines a client may send at once */
 #define DEFAULT_FLOOD_RATE 2            /* lines per second after that */
+/* Input a paced client may leave waiting beyond its line reader: a
+ * paste of a few KiB waits here and is handled at the flood rate; only
+ * a client that overflows it is disconnected (Excess Flood). */
+#define DEFAULT_RECVQ (16 * 1024)
+#define RECVQ_MAX (1024 * 1024)         /* highest value --recvq takes */
+/* Connections from one address at once (0: no limit). */
+#define DEFAULT_MAX_PER_ADDRESS 10
 /* How long a client's output may wait for more lines before it is
  * written: one write per batch instead of one per loop turn is most of
  * the CPU per delivery under a steady load (docs/chat-server-design.md). */
@@ -48,7 +56,15 @@
 #define LISTEN_SOCKETS_MAX (LISTEN_MAX * 4) /* IPv4 and IPv6, plain and encrypted */
 #define FD_RESERVE 32           /* descriptors kept out of max clients */
 #define MAX_CHANNELS_LIMIT 1000 /* highest value --max-channels takes */
-#define TARGETS_MAX 4           /* targets of one PRIVMSG/NOTICE */
+/* Targets of one command (TARGMAX in 005; 0: only the line bounds it). */
+#define TARGMAX_MSG 4           /* PRIVMSG, NOTICE */
+#define TARGMAX_JOIN 0
+#define TARGMAX_PART 0
+#define TARGMAX_NAMES 8
+#define TARGMAX_LIST 8
+#define TARGMAX_KICK 4
+#define TARGMAX_WHOIS 1
+#define TARGMAX_WHOWAS 1
 #define REALNAME_MAX 50         /* bytes of the USER real name kept */
 #define HOST_MAX 64             /* numeric address text, with "0" */
 #define PREFIX_MAX (IRC_NICK_MAX + IRC_USER_MAX + HOST_MAX + 3)
@@ -68,6 +84,8 @@ struct server_config {
 	unsigned max_clients;
 	unsigned max_channels;
 	size_t sendq;
+	size_t recvq;           /* input queued beyond the line reader */
+	unsigned max_per_address; /* 0: unlimited */
 	bool flood_control;
 	unsigned flood_burst;
 	unsigned flood_rate;
@@ -138,7 +156,16 @@ struct client {
 	unsigned nchannels;
 	struct membership *channels; /* max_channels entries */
 	struct line_reader in;
+	struct outq recvq;      /* raw input read while in was full */
 	struct outq out;
+	struct address_count *address; /* srv->addresses entry, or NULL */
+};
+
+/* How many connections come from one address (--max-per-address). */
+struct address_count {
+	struct hmap_node node;
+	unsigned count;
+	char host[HOST_MAX];
 };
 
 struct member {
@@ -164,6 +191,7 @@ struct server_stats {
 	uint64_t accepted;
 	uint64_t killed_sendq;
 	uint64_t killed_flood;
+	uint64_t refused_address; /* over --max-per-address */
 };
 
 struct server {
@@ -181,6 +209,7 @@ struct server {
 
 	struct hmap nicks;
 	struct hmap channels;
+	struct hmap addresses;  /* struct address_count, by host text */
 	struct list_node clients;
 	struct list_node dirty;  /* output waiting, oldest first */
 	struct list_node urgent; /* output to write this turn */
@@ -216,6 +245,14 @@ struct client *client_new(struct server *srv, int fd,
 struct client *client_new_on(struct server *srv, int fd,
 			     const struct sockaddr *addr,
 			     struct secure_server *secure);
+/* The numeric host text of addr into host (HOST_MAX bytes). */
+void address_text(const struct sockaddr *addr, char *host, char *port,
+		  size_t port_size);
+/* Counts a connection from host; false (nothing counted) when the
+ * address already has --max-per-address of them. */
+bool address_admit(struct server *srv, const char *host,
+		   struct address_count **slot);
+void address_release(struct server *srv, struct address_count *slot);
 /* Output waits: queued lines, or the transport's own bytes. */
 bool client_wants_write(const struct client *c);
 void client_kill(struct client *c, const char *reason);
@@ -227,7 +264,7 @@ int client_flush(struct client *c);
 void client_send(struct client *c, const char *line, size_t len);
 void client_sendf(struct client *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void client_reply(struct client *c, const char *numeric, const char *fmt, ...)
+void client_reply(struct client *c, int numeric, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void client_set_nick(struct client *c, const char *nick);
 void client_update_prefix(struct client *c);

@@ -13,7 +13,8 @@ server
 
 start_server(*options, console=False)
     Factory fixture for a cchatd with extra command line options, e.g.
-    start_server("--no-flood-control", "--sendq", "65536").  With
+    start_server("--no-flood-control", "--sendq", "65536").  Unless the
+    options say otherwise, --max-per-address is 0 (no limit).  With
     console=True its stdin is a pipe: server.console("say #c hi").
     Stopped like `server` at teardown.
 
@@ -84,6 +85,10 @@ class Server:
         self.stdout_path = self.dir / "stdout.txt"
         self.stderr_path = self.dir / "stderr.txt"
         argv = [str(BIN / "cchatd"), "--listen", listen, "--port", "0"]
+        # Every test client comes from 127.0.0.1: no per-address limit
+        # unless the test sets one.
+        if "--max-per-address" not in options:
+            argv += ["--max-per-address", "0"]
         argv += [str(o) for o in options]
         argv.append("--console" if console else "--no-console")
         with open(self.stdout_path, "wb") as out, \

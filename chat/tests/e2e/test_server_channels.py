@@ -243,3 +243,21 @@ def test_modes(trio, server):
     alice.expect(r" 502 alice :Cant change mode for other users")
     alice.send("MODE")
     alice.expect(r" 461 alice MODE :Not enough parameters")
+
+
+def test_join_past_the_channel_limit_answers_405_for_each(start_server,
+                                                          raw_client):
+    srv = start_server("--max-channels", "20")
+    a = raw_client(srv).register("alice")
+    a.send("JOIN " + ",".join(f"#a{i}" for i in range(1, 24)))
+    a.expect(r" 366 alice #a20 ")
+    for i in (21, 22, 23):
+        a.expect(rf" 405 alice #a{i} :You have joined too many channels")
+
+
+def test_join_the_same_channel_twice_in_one_line(server, raw_client):
+    a = raw_client(server).register("alice")
+    a.send("JOIN #Dup,#dup,#DUP")
+    a.expect(r" 366 alice #Dup ")
+    lines = a.sync()
+    assert not any(" JOIN " in l for l in lines)

@@ -1,10 +1,12 @@
 """Limits: send queue (slow readers), flood control, clients, lengths."""
+import re
+import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import TIMEOUT
+from conftest import BIN, TIMEOUT, RawClient
 
 
 def test_slow_reader_is_dropped_while_others_get_everything(start_server,
@@ -72,16 +74,81 @@ def test_flood_control_paces_a_burst(start_server, raw_client):
     assert elapsed >= 1.5, f"25 lines took only {elapsed:.2f}s"
 
 
-def test_excess_flood_disconnects(server, raw_client):
-    a = raw_client(server).register("alice").join("#room")
-    flooder = raw_client(server).register("flooder").join("#room")
+def test_paste_beyond_the_line_reader_arrives_whole_and_paced(start_server,
+                                                              raw_client):
+    # 30 lines of 210 bytes (6.4 KB, more than the 4 KB line reader), as
+    # ii pipes a paste: queued and handled at the flood rate, none lost.
+    srv = start_server("--flood-rate", "10")
+    a = raw_client(srv).register("alice").join("#room")
+    b = raw_client(srv).register("bob").join("#room")
+    a.sync()
+    text = "x" * 180
+    start = time.monotonic()
+    a.send_raw(b"".join(b"PRIVMSG #room :%02d %s\r\n" % (i, text.encode())
+                        for i in range(30)))
+    for i in range(30):
+        b.expect(rf"PRIVMSG #room :{i:02d} {text}$")
+    elapsed = time.monotonic() - start
+    assert elapsed >= 1.0, f"30 lines past a burst of 10 took {elapsed:.2f}s"
+    assert a.sync() is not None
+    assert not any("ERROR" in l for l in a.lines)
+
+
+def test_excess_flood_disconnects_when_the_input_queue_overflows(
+        start_server, raw_client):
+    srv = start_server("--recvq", "1024")
+    a = raw_client(srv).register("alice").join("#room")
+    flooder = raw_client(srv).register("flooder").join("#room")
     a.sync()
     flooder.send_raw(b"".join(b"PRIVMSG #room :flood %04d\r\n" % i
                               for i in range(400)))
     lines = flooder.expect_closed()
     assert lines[-1].endswith("(Excess Flood)")
     a.expect(r"^:flooder!\S+ QUIT :Excess Flood$")
-    server.wait_stderr(r"flooding, disconnecting")
+    srv.wait_stderr(r"input queue over 1024 bytes, disconnecting")
+
+
+def test_recvq_option_bounds_are_checked():
+    result = subprocess.run([str(BIN / "cchatd"), "--recvq", "10"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "--recvq wants a number" in result.stderr
+
+
+def test_per_address_connection_limit(start_server, raw_client):
+    srv = start_server("--max-per-address", "2")
+    first = [raw_client(srv).register(f"c{i}") for i in range(2)]
+    extra = raw_client(srv)
+    assert extra.expect_closed() == [
+        "ERROR :Closing Link: too many connections from your address"]
+    first[0].send("QUIT")
+    first[0].expect_closed()
+    raw_client(srv).register("again")
+
+
+def test_default_per_address_limit_applies_without_the_option(tmp_path):
+    # The fixture turns the limit off; started by hand, the default holds.
+    proc = subprocess.Popen([str(BIN / "cchatd"), "--listen", "127.0.0.1",
+                             "--port", "0", "--no-console"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        port = None
+        while port is None:
+            line = proc.stderr.readline()
+            assert line, "cchatd exited"
+            m = re.search(r"listening on \S+ port (\d+)", line)
+            if m:
+                port = int(m.group(1))
+        socks = [RawClient("127.0.0.1", port) for _ in range(11)]
+        socks[0].send("PING :x")
+        socks[0].expect("PONG")
+        assert socks[10].expect_closed()[-1].endswith(
+            "too many connections from your address")
+        for s in socks:
+            s.close()
+    finally:
+        proc.terminate()
+        assert proc.wait(30) == 0
 
 
 def test_no_flood_control_lets_bursts_through(start_server, raw_client):

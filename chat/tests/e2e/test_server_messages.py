@@ -137,3 +137,39 @@ def test_user_name_is_sanitized(server, raw_client):
     c.send("USER a@b!c:d_very_long_user_name 0 * :Odd One")
     full = c.expect(r" 001 odd .* (odd!\S+)$").group(1)
     assert re.fullmatch(r"odd!~abcd_very@127\.0\.0\.1", full)
+
+
+def test_each_target_once_however_spelled(server, raw_client):
+    alice = raw_client(server).register("alice")
+    bob = raw_client(server).register("bob")
+    alice.send("PRIVMSG bob,bob,BOB :x")
+    alice.send("PRIVMSG bob :after")
+    bob.expect(r"PRIVMSG bob :after$")
+    assert sum(l.endswith("PRIVMSG bob :x") for l in bob.lines) == 1
+    # Duplicates do not count against TARGMAX either.
+    alice.send("PRIVMSG bob,Bob,BOB,bOb,bob,nobody1,nobody2,nobody3 :y")
+    for n in ("nobody1", "nobody2", "nobody3"):
+        alice.expect(rf" 401 alice {n} :No such nick")
+    assert not any(" 407 " in l for l in alice.sync())
+
+
+def test_every_target_past_targmax_gets_407(server, raw_client):
+    alice = raw_client(server).register("alice")
+    alice.send("PRIVMSG n1,n2,n3,n4,n5,n6 :hi")
+    for n in ("n1", "n2", "n3", "n4"):
+        alice.expect(rf" 401 alice {n} ")
+    alice.expect(r" 407 alice n5 ")
+    alice.expect(r" 407 alice n6 ")
+
+
+def test_names_honours_its_targmax(server, raw_client):
+    alice = raw_client(server).register("alice")
+    isupport = " ".join(l for l in alice.lines if " 005 " in l)
+    targmax = re.search(r"TARGMAX=(\S+)", isupport).group(1)
+    limits = dict(item.split(":") for item in targmax.split(","))
+    assert limits["PRIVMSG"] == "4" and limits["JOIN"] == ""
+    names = int(limits["NAMES"])
+    chans = ",".join(f"#c{i}" for i in range(names + 1))
+    alice.send(f"NAMES {chans}")
+    alice.expect(rf" 366 alice #c{names - 1} ")
+    alice.expect(rf" 407 alice #c{names} ")
