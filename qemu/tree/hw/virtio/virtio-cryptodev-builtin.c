@@ -97,6 +97,7 @@ static int builtin_digest_start(BuiltinDigest *d)
 {
     uint8_t pad[VCD_MAX_HASH_BLOCK_LEN];
     size_t i;
+    int ret;
 
     d->running = qcrypto_hash_new(d->algo, NULL);
     if (!d->running) {
@@ -106,8 +107,10 @@ static int builtin_digest_start(BuiltinDigest *d)
         for (i = 0; i < d->block_len; i++) {
             pad[i] = d->hmac_key[i] ^ HMAC_IPAD;
         }
-        if (qcrypto_hash_update(d->running, (char *)pad, d->block_len,
-                                NULL) < 0) {
+        ret = qcrypto_hash_update(d->running, (char *)pad, d->block_len,
+                                  NULL);
+        vcd_wipe(pad, sizeof(pad));
+        if (ret < 0) {
             builtin_digest_restart(d);
             return -1;
         }
@@ -143,11 +146,13 @@ static int builtin_digest_final(BuiltinDigest *d, uint8_t *out)
     ret = qcrypto_hash_finalize_bytes(d->running, &result, &result_len, NULL);
     builtin_digest_restart(d);
     if (ret < 0 || !d->hmac_key) {
+        vcd_wipe(inner, sizeof(inner));
         return ret;
     }
 
     outer = qcrypto_hash_new(d->algo, NULL);
     if (!outer) {
+        vcd_wipe(inner, sizeof(inner));
         return -1;
     }
     for (i = 0; i < d->block_len; i++) {
@@ -158,9 +163,11 @@ static int builtin_digest_final(BuiltinDigest *d, uint8_t *out)
     if (qcrypto_hash_update(outer, (char *)pad, d->block_len, NULL) < 0 ||
         qcrypto_hash_update(outer, (char *)inner, d->digest_len, NULL) < 0 ||
         qcrypto_hash_finalize_bytes(outer, &result, &result_len, NULL) < 0) {
-        return -1;
+        ret = -1;
     }
-    return 0;
+    vcd_wipe(pad, sizeof(pad));
+    vcd_wipe(inner, sizeof(inner));
+    return ret;
 }
 
 static uint32_t builtin_digest_init(BuiltinDigest *d, const VcdAlg *alg,
@@ -188,6 +195,7 @@ static uint32_t builtin_digest_init(BuiltinDigest *d, const VcdAlg *alg,
             return VIRTIO_CRYPTODEV_S_ERR;
         }
         memcpy(d->hmac_key, hashed, hashed_len);
+        vcd_wipe(hashed, hashed_len);
         g_free(hashed);
     } else if (key_len) {
         memcpy(d->hmac_key, key, key_len);
@@ -199,7 +207,7 @@ static void builtin_digest_free(BuiltinDigest *d)
 {
     builtin_digest_restart(d);
     if (d->hmac_key) {
-        memset(d->hmac_key, 0, d->block_len);
+        vcd_wipe(d->hmac_key, d->block_len);
         g_free(d->hmac_key);
     }
 }
@@ -270,6 +278,8 @@ static int builtin_ctr_run(BuiltinSession *bs, const VcdSessionShape *shape,
     uint8_t ctr[VCD_MAX_IV_LEN];
     uint8_t block[VCD_MAX_BLOCK_LEN] = {};
 
+    int ret;
+
     if (whole && builtin_cipher_run(bs->cipher, VIRTIO_CRYPTODEV_DIR_ENCRYPT,
                                     iv, shape->iv_len, src, dst, whole) < 0) {
         return -1;
@@ -280,12 +290,15 @@ static int builtin_ctr_run(BuiltinSession *bs, const VcdSessionShape *shape,
     memcpy(ctr, iv, shape->iv_len);
     vcd_chain_iv(shape, VIRTIO_CRYPTODEV_DIR_ENCRYPT, ctr, NULL, NULL, whole);
     memcpy(block, src + whole, tail);
-    if (builtin_cipher_run(bs->cipher, VIRTIO_CRYPTODEV_DIR_ENCRYPT, ctr,
-                           shape->iv_len, block, block, sizeof(block)) < 0) {
-        return -1;
+    ret = builtin_cipher_run(bs->cipher, VIRTIO_CRYPTODEV_DIR_ENCRYPT, ctr,
+                             shape->iv_len, block, block, sizeof(block));
+    if (ret == 0) {
+        memcpy(dst + whole, block, tail);
     }
-    memcpy(dst + whole, block, tail);
-    return 0;
+    /* the padding's keystream, and the counter */
+    vcd_wipe(block, sizeof(block));
+    vcd_wipe(ctr, sizeof(ctr));
+    return ret < 0 ? -1 : 0;
 }
 
 /* Run the cipher from @iv and leave the chained IV in it. */
@@ -357,7 +370,7 @@ static BuiltinGcm *builtin_gcm_new(const uint8_t *key, size_t key_len)
 static void builtin_gcm_free(BuiltinGcm *g)
 {
     if (g) {
-        memset(g, 0, sizeof(*g));
+        vcd_wipe(g, sizeof(*g));
         g_free(g);
     }
 }
@@ -371,6 +384,8 @@ static uint32_t builtin_aead(VirtIOCryptodevSession *sess,
     struct gcm_ctx ctx;
     size_t len;
 
+    uint32_t status = VIRTIO_CRYPTODEV_S_OK;
+
     gcm_set_iv(&ctx, &g->key, p->iv_len, b->iv);
     gcm_update(&ctx, &g->key, p->aad_len, b->aad);
     if (p->direction == VIRTIO_CRYPTODEV_DIR_ENCRYPT) {
@@ -378,16 +393,18 @@ static uint32_t builtin_aead(VirtIOCryptodevSession *sess,
                     b->dst, b->src);
         gcm_digest(&ctx, &g->key, &g->aes, g->encrypt, p->tag_len,
                    b->dst + p->src_len);
-        return VIRTIO_CRYPTODEV_S_OK;
+    } else {
+        len = p->src_len - p->tag_len;
+        gcm_decrypt(&ctx, &g->key, &g->aes, g->encrypt, len, b->dst, b->src);
+        gcm_digest(&ctx, &g->key, &g->aes, g->encrypt, p->tag_len, tag);
+        if (!memeql_sec(tag, b->src + len, p->tag_len)) {
+            status = VIRTIO_CRYPTODEV_S_BADMSG;
+        }
     }
-
-    len = p->src_len - p->tag_len;
-    gcm_decrypt(&ctx, &g->key, &g->aes, g->encrypt, len, b->dst, b->src);
-    gcm_digest(&ctx, &g->key, &g->aes, g->encrypt, p->tag_len, tag);
-    if (!memeql_sec(tag, b->src + len, p->tag_len)) {
-        return VIRTIO_CRYPTODEV_S_BADMSG;
-    }
-    return VIRTIO_CRYPTODEV_S_OK;
+    /* the counter block and the hash state derived from the key */
+    vcd_wipe(&ctx, sizeof(ctx));
+    vcd_wipe(tag, sizeof(tag));
+    return status;
 }
 #else
 static uint32_t builtin_aead(VirtIOCryptodevSession *sess,
@@ -406,7 +423,7 @@ static void builtin_session_free(BuiltinSession *bs)
 #ifdef CONFIG_NETTLE
     builtin_gcm_free(bs->gcm);
 #endif
-    memset(bs->iv, 0, sizeof(bs->iv));
+    vcd_wipe(bs, sizeof(*bs));
     g_free(bs);
 }
 
@@ -460,6 +477,7 @@ static uint32_t builtin_crypt(VirtIOCryptodevSession *sess,
     bool decrypt = shape->cipher &&
                    p->direction == VIRTIO_CRYPTODEV_DIR_DECRYPT;
     uint8_t iv[VCD_MAX_IV_LEN];
+    int ret = 0;
 
     memcpy(iv, (p->flags & VIRTIO_CRYPTODEV_CRYPT_F_IV) ? b->iv : bs->iv,
            shape->iv_len);
@@ -467,29 +485,27 @@ static uint32_t builtin_crypt(VirtIOCryptodevSession *sess,
         builtin_digest_restart(&bs->digest);
     }
 
-    if (shape->mac && !decrypt &&
-        builtin_digest_absorb(&bs->digest, b->src, p->src_len) < 0) {
-        return VIRTIO_CRYPTODEV_S_ERR;
+    if (shape->mac && !decrypt) {
+        ret = builtin_digest_absorb(&bs->digest, b->src, p->src_len);
     }
-    if (shape->cipher &&
-        builtin_cipher(bs, shape, p->direction, iv, b->src, b->dst,
-                       p->src_len) < 0) {
-        return VIRTIO_CRYPTODEV_S_ERR;
+    if (ret == 0 && shape->cipher) {
+        ret = builtin_cipher(bs, shape, p->direction, iv, b->src, b->dst,
+                             p->src_len);
     }
-    if (shape->mac && decrypt &&
-        builtin_digest_absorb(&bs->digest, b->dst, p->src_len) < 0) {
-        return VIRTIO_CRYPTODEV_S_ERR;
+    if (ret == 0 && shape->mac && decrypt) {
+        ret = builtin_digest_absorb(&bs->digest, b->dst, p->src_len);
     }
-    if ((p->flags & VIRTIO_CRYPTODEV_CRYPT_F_HASH_FINAL) &&
-        builtin_digest_final(&bs->digest, b->mac) < 0) {
-        return VIRTIO_CRYPTODEV_S_ERR;
+    if (ret == 0 && (p->flags & VIRTIO_CRYPTODEV_CRYPT_F_HASH_FINAL)) {
+        ret = builtin_digest_final(&bs->digest, b->mac);
     }
-
-    memcpy(bs->iv, iv, shape->iv_len);
-    if (p->iv_out_len) {
-        memcpy(b->iv_out, bs->iv, p->iv_out_len);
+    if (ret == 0) {
+        memcpy(bs->iv, iv, shape->iv_len);
+        if (p->iv_out_len) {
+            memcpy(b->iv_out, bs->iv, p->iv_out_len);
+        }
     }
-    return VIRTIO_CRYPTODEV_S_OK;
+    vcd_wipe(iv, sizeof(iv));
+    return ret < 0 ? VIRTIO_CRYPTODEV_S_ERR : VIRTIO_CRYPTODEV_S_OK;
 }
 
 const VirtIOCryptodevEngine virtio_cryptodev_builtin_engine = {

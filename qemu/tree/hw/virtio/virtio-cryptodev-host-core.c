@@ -470,6 +470,7 @@ uint32_t vcd_host_crypt(int fd, VcdHostSession *hs, const VcdCryptPara *p,
          */
         hs->hash_restart = restart;
         memcpy(hs->iv, iv, shape->iv_len);
+        vcd_wipe(iv, sizeof(iv));
         if (p->iv_out_len) {
             memcpy(b->iv_out, hs->iv, p->iv_out_len);
         }
@@ -499,11 +500,13 @@ uint32_t vcd_host_crypt(int fd, VcdHostSession *hs, const VcdCryptPara *p,
 
     ret = vcd_ioctl(fd, CIOCCRYPT, &cop);
     if (ret < 0) {
+        vcd_wipe(iv, sizeof(iv));
         return vcd_host_errno_status(-ret);
     }
 
     hs->hash_restart = final;
     memcpy(hs->iv, iv, shape->iv_len);
+    vcd_wipe(iv, sizeof(iv));
     if (p->iv_out_len) {
         memcpy(b->iv_out, hs->iv, p->iv_out_len);
     }
@@ -536,5 +539,16 @@ uint32_t vcd_host_aead(int fd, VcdHostSession *hs, const VcdAeadPara *p,
     caop.iv_len = p->iv_len;
 
     ret = vcd_ioctl(fd, CIOCAUTHCRYPT, &caop);
+    vcd_wipe(iv, sizeof(iv));
     return ret < 0 ? vcd_host_errno_status(-ret) : VIRTIO_CRYPTODEV_S_OK;
+}
+
+void vcd_wipe(void *p, size_t len)
+{
+    if (!p || !len) {
+        return;
+    }
+    memset(p, 0, len);
+    /* the zeros count as read: the memset is not a dead store */
+    __asm__ __volatile__("" : : "r"(p) : "memory");
 }

@@ -58,6 +58,8 @@ static uint32_t host_session_create(VirtIOCryptodevSession *sess,
 static void host_session_destroy(VirtIOCryptodevSession *sess)
 {
     vcd_host_session_destroy(sess->file->host_fd, sess->opaque);
+    /* the chained IV */
+    vcd_wipe(sess->opaque, sizeof(VcdHostSession));
     g_free(sess->opaque);
     sess->opaque = NULL;
 }

@@ -10,6 +10,12 @@
  * it.  Files and sessions are touched only under the BQL and are reference
  * counted, so closing or destroying them never frees state under a
  * request that is still running on a worker thread.
+ *
+ * Every path that writes guest memory under the BQL engages the
+ * transport's re-entrancy guard (virtio_cryptodev_guard_enter()), so a
+ * guest that aims a buffer, its used ring or an MSI-X message at this
+ * device's own registers cannot re-enter the device from inside an
+ * answer.  docs/virtio-cryptodev.md, "Security", lists each path.
  */
 
 #include "qemu/osdep.h"
@@ -59,6 +65,31 @@ struct VirtIOCryptodevReq {
 QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_req_hdr) != 64);
 QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_resp) != 16);
 QEMU_BUILD_BUG_ON(sizeof(struct virtio_cryptodev_config) != 32);
+
+/*
+ * Answering a request writes guest memory: unmapping a bounce buffer
+ * flushes it, the used ring is written, an MSI-X message is sent.  A
+ * hostile guest may aim any of them at this device's own registers, and
+ * a write of 0 to device_status would reset the device from inside the
+ * answer (the CVE-2024-3446 class).  QEMU's memory core refuses MMIO to a
+ * device while that device's guard is engaged.  The guest's own MMIO
+ * accesses and guarded bottom halves engage it, but a worker thread, the
+ * main loop's ioeventfd handler, a system reset and unplug do not, so
+ * each entry point of this device that writes guest memory engages the
+ * transport's guard itself, restoring what it found.  Under the BQL.
+ */
+static bool virtio_cryptodev_guard_enter(VirtIOCryptodev *s)
+{
+    bool was_engaged = s->guard->engaged_in_io;
+
+    s->guard->engaged_in_io = true;
+    return was_engaged;
+}
+
+static void virtio_cryptodev_guard_leave(VirtIOCryptodev *s, bool was_engaged)
+{
+    s->guard->engaged_in_io = was_engaged;
+}
 
 /* ---- files and sessions (under the BQL) ---- */
 
@@ -351,7 +382,6 @@ static uint32_t virtio_cryptodev_parse(VirtIOCryptodev *s,
 static uint32_t virtio_cryptodev_run_crypt(VirtIOCryptodevReq *req)
 {
     const VcdCryptPara *p = &req->u.crypt;
-    VirtIOCryptodevSession *sess = req->sess;
     VcdCryptBufs b = {
         .iv = p->iv_len ? req->in : NULL,
         .src = req->in + p->iv_len,
@@ -359,30 +389,19 @@ static uint32_t virtio_cryptodev_run_crypt(VirtIOCryptodevReq *req)
         .mac = p->mac_len ? req->out + p->dst_len : NULL,
         .iv_out = p->iv_out_len ? req->out + p->dst_len + p->mac_len : NULL,
     };
-    uint32_t status;
-
-    qemu_mutex_lock(&sess->lock);
-    status = req->dev->engine->crypt(sess, p, &b);
-    qemu_mutex_unlock(&sess->lock);
-    return status;
+    return req->dev->engine->crypt(req->sess, p, &b);
 }
 
 static uint32_t virtio_cryptodev_run_aead(VirtIOCryptodevReq *req)
 {
     const VcdAeadPara *p = &req->u.aead;
-    VirtIOCryptodevSession *sess = req->sess;
     VcdAeadBufs b = {
         .iv = req->in,
         .aad = req->in + p->iv_len,
         .src = req->in + p->iv_len + p->aad_len,
         .dst = req->out,
     };
-    uint32_t status;
-
-    qemu_mutex_lock(&sess->lock);
-    status = req->dev->engine->aead(sess, p, &b);
-    qemu_mutex_unlock(&sess->lock);
-    return status;
+    return req->dev->engine->aead(req->sess, p, &b);
 }
 
 /*
@@ -520,7 +539,6 @@ static bool virtio_cryptodev_crypt_in_pieces(VirtIOCryptodevReq *req)
     iov_to_buf(req->elem.out_sg, req->elem.out_num, VCD_HDR_LEN, iv,
                p->iv_len);
 
-    qemu_mutex_lock(&sess->lock);
     for (i = 0; i < n && status == VIRTIO_CRYPTODEV_S_OK; i++) {
         bool first = i == 0, last = i == n - 1;
         VcdCryptPara piece = *p;
@@ -545,7 +563,6 @@ static bool virtio_cryptodev_crypt_in_pieces(VirtIOCryptodevReq *req)
         }
         status = req->dev->engine->crypt(sess, &piece, &b);
     }
-    qemu_mutex_unlock(&sess->lock);
 
     req->status = status;
     if (status == VIRTIO_CRYPTODEV_S_OK) {
@@ -556,6 +573,9 @@ static bool virtio_cryptodev_crypt_in_pieces(VirtIOCryptodevReq *req)
                      p->iv_out_len);
         req->written = req->out_len;
     }
+    vcd_wipe(iv, sizeof(iv));
+    vcd_wipe(mac, sizeof(mac));
+    vcd_wipe(iv_out, sizeof(iv_out));
     return true;
 }
 
@@ -633,9 +653,9 @@ static bool virtio_cryptodev_copy_in(VirtIOCryptodevReq *req)
 /*
  * The part of a request that may block or take long: copy the input in
  * (unless it runs in place), run the engine, copy the output out.  Runs
- * on a worker thread (without the BQL) or inline under the BQL;
- * touches nothing but the request, its session under the session lock,
- * and the guest buffers it maps.
+ * on a worker thread (without the BQL) or inline under the BQL, with the
+ * session's lock held by the caller; touches nothing but the request,
+ * its session and the guest buffers it maps.
  */
 static void virtio_cryptodev_work(VirtIOCryptodevReq *req)
 {
@@ -729,6 +749,40 @@ static void virtio_cryptodev_respond(VirtIOCryptodevReq *req)
     virtio_notify(VIRTIO_DEVICE(s), req->vq);
 }
 
+/*
+ * The bounce buffers may hold keys (CREATE_SESSION's input), IVs (at the
+ * start of CRYPT's and AEAD's input, at the end of CRYPT's output) and
+ * MACs: those bytes are wiped before the memory goes back to the heap.
+ * The data itself is a copy of what the guest can read anyway and is not
+ * wiped, which would cost a tenth of the AES.
+ */
+static void virtio_cryptodev_free_bounces(VirtIOCryptodevReq *req)
+{
+    size_t in_secret = 0, out_secret = 0;
+
+    switch (req->opcode) {
+    case VIRTIO_CRYPTODEV_OP_CREATE_SESSION:
+        in_secret = req->in_len;
+        break;
+    case VIRTIO_CRYPTODEV_OP_CRYPT:
+        in_secret = req->u.crypt.iv_len;
+        out_secret = req->u.crypt.mac_len + req->u.crypt.iv_out_len;
+        break;
+    case VIRTIO_CRYPTODEV_OP_AEAD:
+        in_secret = req->u.aead.iv_len;
+        break;
+    }
+    if (!req->in_place_in && req->in) {
+        vcd_wipe(req->in, MIN(in_secret, req->in_len));
+        g_free(req->in);
+    }
+    if (!req->in_place_out && req->out) {
+        out_secret = MIN(out_secret, req->out_len);
+        vcd_wipe(req->out + req->out_len - out_secret, out_secret);
+        g_free(req->out);
+    }
+}
+
 static void virtio_cryptodev_finish(VirtIOCryptodevReq *req)
 {
     if (req->opcode == VIRTIO_CRYPTODEV_OP_CREATE_SESSION && req->sess) {
@@ -741,12 +795,7 @@ static void virtio_cryptodev_finish(VirtIOCryptodevReq *req)
     if (req->file) {
         virtio_cryptodev_file_unref(req->file);
     }
-    if (!req->in_place_in) {
-        g_free(req->in);
-    }
-    if (!req->in_place_out) {
-        g_free(req->out);
-    }
+    virtio_cryptodev_free_bounces(req);
     g_free(req);
 }
 
@@ -759,6 +808,7 @@ static void virtio_cryptodev_work_done(VirtIOCryptodevReq *req)
 
     s->inflight--;
     s->inflight_bytes -= req->in_len + req->buf_len;
+    req->sess->offloaded--;
     virtio_cryptodev_finish(req);
     if (s->throttled && !s->quiescing) {
         s->throttled = false;
@@ -766,20 +816,34 @@ static void virtio_cryptodev_work_done(VirtIOCryptodevReq *req)
     }
 }
 
-/* Answer every request the workers have finished; the BQL is held. */
-static void virtio_cryptodev_answer_done(VirtIOCryptodev *s)
+/* The first request the workers finished, off @done, or NULL. */
+static VirtIOCryptodevReq *virtio_cryptodev_take_done(VirtIOCryptodev *s)
 {
-    QSIMPLEQ_HEAD(, VirtIOCryptodevReq) done =
-        QSIMPLEQ_HEAD_INITIALIZER(done);
     VirtIOCryptodevReq *req;
 
     qemu_mutex_lock(&s->work_lock);
-    QSIMPLEQ_CONCAT(&done, &s->done);
+    req = QSIMPLEQ_FIRST(&s->done);
+    if (req) {
+        QSIMPLEQ_REMOVE_HEAD(&s->done, next);
+    }
     qemu_mutex_unlock(&s->work_lock);
-    while ((req = QSIMPLEQ_FIRST(&done))) {
-        QSIMPLEQ_REMOVE_HEAD(&done, next);
+    return req;
+}
+
+/*
+ * Answer every request the workers have finished; the BQL is held.  One
+ * at a time off @done, never a private batch: whatever an answer sets
+ * off, a drain it leads to still finds all the others.
+ */
+static void virtio_cryptodev_answer_done(VirtIOCryptodev *s)
+{
+    bool guard = virtio_cryptodev_guard_enter(s);
+    VirtIOCryptodevReq *req;
+
+    while ((req = virtio_cryptodev_take_done(s))) {
         virtio_cryptodev_work_done(req);
     }
+    virtio_cryptodev_guard_leave(s, guard);
 }
 
 /*
@@ -808,7 +872,9 @@ static void *virtio_cryptodev_worker(void *opaque)
         QSIMPLEQ_REMOVE_HEAD(&s->todo, next);
         qemu_mutex_unlock(&s->work_lock);
 
+        qemu_mutex_lock(&req->sess->lock);
         virtio_cryptodev_work(req);
+        qemu_mutex_unlock(&req->sess->lock);
 
         qemu_mutex_lock(&s->work_lock);
         QSIMPLEQ_INSERT_TAIL(&s->done, req, next);
@@ -827,8 +893,8 @@ static void *virtio_cryptodev_worker(void *opaque)
     return NULL;
 }
 
-static void virtio_cryptodev_offload(VirtIOCryptodev *s,
-                                     VirtIOCryptodevReq *req)
+static void virtio_cryptodev_queue_for_worker(VirtIOCryptodev *s,
+                                              VirtIOCryptodevReq *req)
 {
     qemu_mutex_lock(&s->work_lock);
     QSIMPLEQ_INSERT_TAIL(&s->todo, req, next);
@@ -837,23 +903,43 @@ static void virtio_cryptodev_offload(VirtIOCryptodev *s,
     qemu_mutex_unlock(&s->work_lock);
 }
 
+/* Under the BQL; virtio_cryptodev_work_done() undoes the accounting. */
+static void virtio_cryptodev_offload(VirtIOCryptodev *s,
+                                     VirtIOCryptodevReq *req)
+{
+    s->inflight++;
+    s->inflight_bytes += req->in_len + req->buf_len;
+    req->sess->offloaded++;
+    virtio_cryptodev_queue_for_worker(s, req);
+}
+
+/* A reset of the device, or of the request's queue, gave it up. */
+static bool virtio_cryptodev_given_up(VirtIOCryptodev *s,
+                                      VirtIOCryptodevReq *req)
+{
+    return s->quiescing || req->vq == s->resetting_vq;
+}
+
 /*
- * Wait, with the BQL held, until no request is left with the workers, and
- * answer them all.  A worker that ran a request waits for the BQL before
- * it takes the next one, so the requests no worker has started are taken
- * back here: those a reset gives up are answered (detached) without
- * running, the others (other queues, at a queue reset) run here.  The
- * requests being run finish without the BQL.
+ * Wait, with the BQL held, until no request of a queue being reset (or of
+ * any queue, at a device reset) is left with the workers, and answer
+ * them.  A worker that ran a request waits for the BQL before it takes
+ * the next one, so the requests no worker has started are taken back
+ * first, onto @reclaimed: those given up are answered (detached) without
+ * running, the others (other queues, at a queue reset) go back to @todo.
+ * So the wait is only for the requests being run, at most one per
+ * worker, each bounded by max-data-len.  The guard covers the answers:
+ * a drain may start outside any guarded context (system reset, unplug).
  */
 static void virtio_cryptodev_drain(VirtIOCryptodev *s)
 {
-    QSIMPLEQ_HEAD(, VirtIOCryptodevReq) unstarted =
-        QSIMPLEQ_HEAD_INITIALIZER(unstarted);
+    bool guard = virtio_cryptodev_guard_enter(s);
     VirtIOCryptodevReq *req;
 
     qemu_mutex_lock(&s->work_lock);
-    QSIMPLEQ_CONCAT(&unstarted, &s->todo);
-    QSIMPLEQ_FOREACH(req, &unstarted, next) {
+    while ((req = QSIMPLEQ_FIRST(&s->todo))) {
+        QSIMPLEQ_REMOVE_HEAD(&s->todo, next);
+        QSIMPLEQ_INSERT_TAIL(&s->reclaimed, req, next);
         s->working--;
     }
     while (s->working) {
@@ -861,18 +947,18 @@ static void virtio_cryptodev_drain(VirtIOCryptodev *s)
     }
     qemu_mutex_unlock(&s->work_lock);
 
-    while ((req = QSIMPLEQ_FIRST(&unstarted))) {
-        QSIMPLEQ_REMOVE_HEAD(&unstarted, next);
-        if (s->quiescing || req->vq == s->resetting_vq) {
-            /* given up: no session may come of it */
+    while ((req = QSIMPLEQ_FIRST(&s->reclaimed))) {
+        QSIMPLEQ_REMOVE_HEAD(&s->reclaimed, next);
+        if (virtio_cryptodev_given_up(s, req)) {
+            /* no session may come of it */
             req->status = VIRTIO_CRYPTODEV_S_ERR;
+            virtio_cryptodev_work_done(req);
         } else {
-            virtio_cryptodev_work(req);
+            virtio_cryptodev_queue_for_worker(s, req);
         }
-        virtio_cryptodev_work_done(req);
     }
     virtio_cryptodev_answer_done(s);
-    assert(!s->inflight);
+    virtio_cryptodev_guard_leave(s, guard);
 }
 
 static void virtio_cryptodev_start_workers(VirtIOCryptodev *s)
@@ -884,6 +970,7 @@ static void virtio_cryptodev_start_workers(VirtIOCryptodev *s)
     qemu_cond_init(&s->idle_cond);
     QSIMPLEQ_INIT(&s->todo);
     QSIMPLEQ_INIT(&s->done);
+    QSIMPLEQ_INIT(&s->reclaimed);
     s->workers = g_new0(QemuThread, s->num_queues);
     for (i = 0; i < s->num_queues; i++) {
         qemu_thread_create(&s->workers[i], "virtio-cryptodev",
@@ -947,6 +1034,21 @@ static bool virtio_cryptodev_needs_worker(VirtIOCryptodev *s,
            virtio_cryptodev_data_len(req) > s->inline_len;
 }
 
+/*
+ * Whether @req runs right here, under the BQL: it must be small, and its
+ * session free.  A session busy on a worker could hold its lock for up to
+ * max-data-len of work, which must never be waited for with the BQL held,
+ * so then the request goes to a worker too; so it does while the session
+ * has requests with the workers, to keep the session's requests in the
+ * order they came.  True with the session's lock taken.
+ */
+static bool virtio_cryptodev_may_run_inline(VirtIOCryptodev *s,
+                                            VirtIOCryptodevReq *req)
+{
+    return !virtio_cryptodev_needs_worker(s, req) && !req->sess->offloaded &&
+           qemu_mutex_trylock(&req->sess->lock) == 0;
+}
+
 /* Take references and hand the request to a worker, or run it inline. */
 static void virtio_cryptodev_start(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
 {
@@ -967,14 +1069,13 @@ static void virtio_cryptodev_start(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
     }
     file->refcnt++;
 
-    if (virtio_cryptodev_needs_worker(s, req)) {
-        s->inflight++;
-        s->inflight_bytes += virtio_cryptodev_data_len(req);
-        virtio_cryptodev_offload(s, req);
-    } else {
+    if (virtio_cryptodev_may_run_inline(s, req)) {
         virtio_cryptodev_work(req);
+        qemu_mutex_unlock(&req->sess->lock);
         virtio_cryptodev_finish(req);
+        return;
     }
+    virtio_cryptodev_offload(s, req);
 }
 
 /*
@@ -1053,6 +1154,7 @@ static bool virtio_cryptodev_handle_request(VirtIOCryptodev *s,
 static void virtio_cryptodev_handle_output(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIOCryptodev *s = VIRTIO_CRYPTODEV(vdev);
+    bool guard = virtio_cryptodev_guard_enter(s);
     VirtIOCryptodevReq *req;
 
     /* one interrupt for all the requests this run answers at once */
@@ -1071,6 +1173,7 @@ static void virtio_cryptodev_handle_output(VirtIODevice *vdev, VirtQueue *vq)
         s->notify_deferred = false;
         virtio_notify(vdev, vq);
     }
+    virtio_cryptodev_guard_leave(s, guard);
 }
 
 /* After throttling: look at every queue again. */
@@ -1092,7 +1195,8 @@ static void virtio_cryptodev_quiesce(VirtIOCryptodev *s)
     virtio_cryptodev_drain(s);
     virtio_cryptodev_close_all_files(s);
     s->throttled = false;
-    s->quiescing = false;
+    /* a reset during unplug must not reopen the device */
+    s->quiescing = s->unplugging;
 }
 
 /*
@@ -1250,6 +1354,7 @@ static void virtio_cryptodev_realize(DeviceState *dev, Error **errp)
     s->limits.max_mac_key_len = VIRTIO_CRYPTODEV_MAX_MAC_KEY_LEN;
     s->files = g_hash_table_new(g_int64_hash, g_int64_equal);
     s->kick_bh = virtio_bh_new_guarded(dev, virtio_cryptodev_kick, s);
+    s->guard = &qdev_get_parent_bus(dev)->parent->mem_reentrancy_guard;
 
     virtio_init(vdev, VIRTIO_ID_CRYPTODEV,
                 sizeof(struct virtio_cryptodev_config));
@@ -1267,9 +1372,15 @@ static void virtio_cryptodev_unrealize(DeviceState *dev)
     VirtIOCryptodev *s = VIRTIO_CRYPTODEV(dev);
     uint32_t i;
 
+    /*
+     * For good: a reset written by another vCPU while stop_workers() has
+     * let go of the BQL leaves the device quiescing, so no request starts
+     * and no file opens that nothing would close.
+     */
+    s->unplugging = true;
     virtio_cryptodev_quiesce(s);
-    s->quiescing = true;        /* for good: no request may start now */
     virtio_cryptodev_stop_workers(s);
+    virtio_cryptodev_close_all_files(s);
     qemu_bh_delete(s->kick_bh);
     for (i = 0; i < s->num_queues; i++) {
         virtio_delete_queue(s->vqs[i]);

@@ -22,7 +22,9 @@
 #include "libqos/malloc-pc.h"
 #include "libqos/pci-pc.h"
 #include "libqos/virtio-pci.h"
+#include "standard-headers/linux/pci_regs.h"
 #include "standard-headers/linux/virtio_config.h"
+#include "standard-headers/linux/virtio_pci.h"
 #include "standard-headers/linux/virtio_cryptodev.h"
 #include "standard-headers/linux/cryptodev.h"
 
@@ -1210,6 +1212,384 @@ static void test_unplug_in_flight(void)
     g_free(t);
 }
 
+/*
+ * ---- a hostile guest aiming the device's writes at its own registers ----
+ *
+ * Answering a request writes guest memory: the response, the used ring,
+ * an MSI-X message.  A guest may aim any of them at the device's own
+ * common configuration, where a write to device_status resets the device
+ * from inside the answer.  The device must refuse such writes (QEMU's
+ * re-entrancy guard) whichever thread answers, and carry on.
+ */
+
+static uint8_t vcd_device_status(VcdTest *t)
+{
+    return t->dev->vdev.bus->get_status(&t->dev->vdev);
+}
+
+/* The guest-physical address of the device's device_status register. */
+static uint64_t vcd_status_reg_addr(VcdTest *t)
+{
+    g_assert(!t->dev->bar.is_io);
+    return t->dev->bar.addr + t->dev->common_cfg_offset +
+           VIRTIO_PCI_COMMON_STATUS;
+}
+
+typedef struct VcdAimedBufs {
+    uint64_t in, status, len, handle, dst;
+} VcdAimedBufs;
+
+/*
+ * Queue one OP_CRYPT of @len bytes on queue @q whose response is split
+ * so that resp.len (bytes 4..7) lies in a 4-byte writable descriptor at
+ * @aim; the status and the handle go to guest RAM.
+ */
+static uint32_t vcd_queue_aimed(VcdTest *t, int q, uint64_t f, uint32_t ses,
+                                uint32_t len, uint64_t aim,
+                                const VcdAimedBufs *b)
+{
+    struct virtio_cryptodev_req_hdr hdr = {};
+    uint32_t head;
+
+    hdr.opcode = cpu_to_le32(VIRTIO_CRYPTODEV_OP_CRYPT);
+    hdr.file = cpu_to_le64(f);
+    hdr.session = cpu_to_le32(ses);
+    hdr.u.crypt.src_len = cpu_to_le32(len);
+    hdr.u.crypt.dst_len = cpu_to_le32(len);
+    qtest_memwrite(t->qts, b->in, &hdr, sizeof(hdr));
+    qtest_memset(t->qts, b->status, 0xa5, 4);
+    head = qvirtqueue_add(t->qts, t->vq[q], b->in, sizeof(hdr) + len, false,
+                          true);
+    qvirtqueue_add(t->qts, t->vq[q], b->status, 4, true, true);
+    qvirtqueue_add(t->qts, t->vq[q], aim, 4, true, true);
+    qvirtqueue_add(t->qts, t->vq[q], b->handle, 8, true, true);
+    qvirtqueue_add(t->qts, t->vq[q], b->dst, len, true, false);
+    return head;
+}
+
+/* Point MSI-X vector 0, and both queues, at @addr with data 0. */
+static void vcd_aim_msix(VcdTest *t, uint64_t addr)
+{
+    QPCIDevice *pdev = t->dev->pdev;
+    uint64_t entry;
+    int i;
+
+    qpci_msix_enable(pdev);
+    entry = pdev->msix_table_off;
+    qpci_io_writel(pdev, pdev->msix_table_bar,
+                   entry + PCI_MSIX_ENTRY_LOWER_ADDR, addr & 0xffffffff);
+    qpci_io_writel(pdev, pdev->msix_table_bar,
+                   entry + PCI_MSIX_ENTRY_UPPER_ADDR, addr >> 32);
+    qpci_io_writel(pdev, pdev->msix_table_bar, entry + PCI_MSIX_ENTRY_DATA,
+                   0);
+    qpci_io_writel(pdev, pdev->msix_table_bar,
+                   entry + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+    for (i = 0; i < 2; i++) {
+        t->dev->msix_ops->set_queue_vector(t->dev, i, 0);
+    }
+}
+
+/*
+ * Hold the BQL in the main loop for a while, as a busy guest would, so
+ * that several workers finish meanwhile and one answers them together.
+ */
+static void vcd_busy_main_loop(VcdTest *t, uint64_t scratch, size_t len)
+{
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        qtest_memset(t->qts, scratch, i, len);
+    }
+}
+
+/*
+ * Rounds of requests big enough for the workers (1 MiB, so they are
+ * answered by a worker thread with the BQL taken there), every one with
+ * its resp.len aimed at device_status (@via_msix false), or with plain
+ * responses and the queues' MSI-X vector aimed there (@via_msix true).
+ * Each round must leave the device running (no reset from inside an
+ * answer, no abort) and answer every request in full.
+ */
+static void vcd_reentrancy_rounds(bool via_msix)
+{
+    enum { ROUNDS = 25, PER_QUEUE = 6, LEN = BIG_LEN, SCRATCH = 32 << 20 };
+    VcdTest *t = vcd_start_on("-machine q35 -m 512M", "engine=builtin");
+    uint64_t aim = vcd_status_reg_addr(t);
+    uint8_t key[16] = {};
+    uint64_t f = vcd_open_file(t);
+    uint32_t ses = vcd_session(t, f, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+    uint64_t scratch = guest_alloc(&t->alloc, SCRATCH);
+    VcdAimedBufs bufs[2][PER_QUEUE];
+    uint32_t head, status, used;
+    uint8_t dev_status;
+    int round, q, i, answered;
+    gint64 start;
+
+    for (q = 0; q < 2; q++) {
+        for (i = 0; i < PER_QUEUE; i++) {
+            bufs[q][i].in = guest_alloc(&t->alloc, 64 + LEN);
+            bufs[q][i].status = guest_alloc(&t->alloc, 4);
+            bufs[q][i].len = guest_alloc(&t->alloc, 4);
+            bufs[q][i].handle = guest_alloc(&t->alloc, 8);
+            bufs[q][i].dst = guest_alloc(&t->alloc, LEN);
+        }
+    }
+    if (via_msix) {
+        vcd_aim_msix(t, aim);
+    }
+    dev_status = vcd_device_status(t);
+
+    for (round = 0; round < ROUNDS; round++) {
+        for (q = 0; q < 2; q++) {
+            t->vq[q]->free_head = 0;
+            t->vq[q]->num_free = t->vq[q]->size;
+            for (i = 0; i < PER_QUEUE; i++) {
+                head = vcd_queue_aimed(t, q, f, ses, LEN,
+                                       via_msix ? bufs[q][i].len : aim,
+                                       &bufs[q][i]);
+                qvirtqueue_kick(t->qts, &t->dev->vdev, t->vq[q], head);
+            }
+        }
+        vcd_busy_main_loop(t, scratch, SCRATCH);
+
+        start = g_get_monotonic_time();
+        for (answered = 0; answered < 2 * PER_QUEUE;) {
+            g_assert_cmphex(vcd_device_status(t), ==,
+                            dev_status);
+            answered = 0;
+            for (q = 0; q < 2; q++) {
+                for (i = 0; i < PER_QUEUE; i++) {
+                    status = qtest_readl(t->qts, bufs[q][i].status);
+                    answered += status != 0xa5a5a5a5;
+                }
+            }
+            g_assert(g_get_monotonic_time() - start < TIMEOUT_US);
+            g_usleep(1000);
+        }
+        for (q = 0; q < 2; q++) {
+            for (i = 0; i < PER_QUEUE; i++) {
+                g_assert_cmpuint(qtest_readl(t->qts, bufs[q][i].status), ==,
+                                 VIRTIO_CRYPTODEV_S_OK);
+                g_assert(qvirtqueue_get_buf(t->qts, t->vq[q], NULL, &used));
+                g_assert_cmpuint(used, ==, (RESP_LEN + LEN) & 0xffff);
+            }
+        }
+        g_assert_cmphex(vcd_device_status(t), ==, dev_status);
+    }
+    if (via_msix) {
+        /* libqos waits for answers through the MSI-X message it aimed */
+        qpci_msix_disable(t->dev->pdev);
+    }
+    /* the file survived every round */
+    g_assert_cmpuint(vcd_session(t, f, CRYPTO_AES_CBC, key, 16, 0, NULL, 0),
+                     !=, 0);
+    vcd_stop(t);
+}
+
+static void test_reentrant_answer(void)
+{
+    vcd_reentrancy_rounds(false);
+}
+
+static void test_reentrant_msix(void)
+{
+    vcd_reentrancy_rounds(true);
+}
+
+/*
+ * A small request on a session that a worker is busy with must not make
+ * the vCPU (here: qtest) wait with the BQL held for the worker to finish:
+ * 16 MiB of 3DES takes the better part of a second.
+ */
+static void test_busy_session(void)
+{
+    enum { BIG = 16 << 20, SMALL = 64 };
+    const gint64 bound_us = 200 * 1000;
+    VcdTest *t = vcd_start_on("-machine q35 -m 512M",
+                              "engine=builtin,max-data-len=16777216");
+    uint8_t key[24];
+    uint64_t f = vcd_open_file(t);
+    uint32_t ses;
+    struct virtio_cryptodev_req_hdr hdr = {};
+    uint64_t in[2], out[2];
+    uint32_t len[2] = { BIG, SMALL }, head;
+    struct virtio_cryptodev_resp resp;
+    gint64 start, took, wait_start;
+    int i;
+
+    for (i = 0; i < (int)sizeof(key); i++) {
+        key[i] = 7 * i + 1;
+    }
+    ses = vcd_session(t, f, CRYPTO_3DES_CBC, key, 24, 0, NULL, 0);
+    hdr.opcode = cpu_to_le32(VIRTIO_CRYPTODEV_OP_CRYPT);
+    hdr.file = cpu_to_le64(f);
+    hdr.session = cpu_to_le32(ses);
+    for (i = 0; i < 2; i++) {
+        hdr.u.crypt.src_len = cpu_to_le32(len[i]);
+        hdr.u.crypt.dst_len = cpu_to_le32(len[i]);
+        in[i] = guest_alloc(&t->alloc, sizeof(hdr) + len[i]);
+        out[i] = guest_alloc(&t->alloc, RESP_LEN + len[i]);
+        qtest_memwrite(t->qts, in[i], &hdr, sizeof(hdr));
+        qtest_memset(t->qts, out[i], 0xa5, RESP_LEN);
+        t->vq[i]->free_head = 0;
+        t->vq[i]->num_free = t->vq[i]->size;
+        head = qvirtqueue_add(t->qts, t->vq[i], in[i], sizeof(hdr) + len[i],
+                              false, true);
+        qvirtqueue_add(t->qts, t->vq[i], out[i], RESP_LEN + len[i], true,
+                       false);
+        start = g_get_monotonic_time();
+        qvirtqueue_kick(t->qts, &t->dev->vdev, t->vq[i], head);
+        /* another command after the kick, which must not wait either */
+        vcd_device_status(t);
+        took = g_get_monotonic_time() - start;
+        g_test_message("%u-byte request: kick answered in %" PRId64 " us",
+                       len[i], took);
+        g_assert_cmpint(took, <, bound_us);
+        if (i == 0) {
+            /* let a worker start the big one and take the session */
+            g_usleep(50 * 1000);
+        }
+    }
+
+    wait_start = g_get_monotonic_time();
+    for (i = 0; i < 2; i++) {
+        for (;;) {
+            qtest_memread(t->qts, out[i], &resp, sizeof(resp));
+            if (resp.status != 0xa5a5a5a5) {
+                break;
+            }
+            g_assert(g_get_monotonic_time() - wait_start < TIMEOUT_US);
+            g_usleep(1000);
+        }
+        g_assert_cmpuint(le32_to_cpu(resp.status), ==, VIRTIO_CRYPTODEV_S_OK);
+        g_assert_cmpuint(le32_to_cpu(resp.len), ==, len[i]);
+    }
+    vcd_stop(t);
+}
+
+/*
+ * ---- keys do not outlive their sessions in QEMU's memory ----
+ *
+ * The test never sends the key itself through qtest (whose protocol
+ * buffers QEMU frees unwiped): the device computes it, as the SHA-256 of
+ * bytes the test chose, into guest RAM, and a session is created from
+ * there.  While the session lives the key must be found in QEMU's
+ * memory (so the search works); once the session and its file are gone
+ * and guest RAM is cleared, no copy may be left anywhere in the process.
+ */
+
+/* Whether @pid's writable memory holds @needle anywhere. */
+static bool vcd_process_holds(pid_t pid, const uint8_t *needle, size_t len)
+{
+    g_autofree char *maps_path = g_strdup_printf("/proc/%d/maps", pid);
+    g_autofree char *mem_path = g_strdup_printf("/proc/%d/mem", pid);
+    g_autofree char *maps = NULL;
+    g_auto(GStrv) lines = NULL;
+    const size_t chunk = 4 << 20;
+    g_autofree uint8_t *buf = g_malloc(chunk + len);
+    bool found = false;
+    int fd, i;
+
+    g_assert(g_file_get_contents(maps_path, &maps, NULL, NULL));
+    fd = open(mem_path, O_RDONLY);
+    g_assert_cmpint(fd, >=, 0);
+    lines = g_strsplit(maps, "\n", -1);
+    for (i = 0; lines[i] && !found; i++) {
+        unsigned long lo, hi, at;
+        char perms[5];
+
+        if (sscanf(lines[i], "%lx-%lx %4s", &lo, &hi, perms) != 3 ||
+            perms[0] != 'r' || perms[1] != 'w') {
+            continue;
+        }
+        for (at = lo; at < hi && !found; at += chunk) {
+            size_t want = MIN(chunk + len - 1, hi - at);
+            ssize_t got = pread(fd, buf, want, at);
+
+            found = got >= (ssize_t)len &&
+                    memmem(buf, got, needle, len) != NULL;
+        }
+    }
+    close(fd);
+    return found;
+}
+
+static void test_key_residue(void)
+{
+    VcdTest *t = vcd_start_engine("");
+    uint8_t seed[64], key[32];
+    gsize key_len = sizeof(key);
+    g_autoptr(GChecksum) sha = g_checksum_new(G_CHECKSUM_SHA256);
+    uint64_t f = vcd_open_file(t);
+    uint32_t hash_ses = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA2_256,
+                                    NULL, 0);
+    uint64_t key_addr, info_addr, hdr_addr;
+    struct virtio_cryptodev_req_hdr hdr = {};
+    struct virtio_cryptodev_resp resp;
+    uint32_t head, aes_ses, used;
+    VcdReq r;
+    VcdAnswer a;
+    size_t i;
+
+    for (i = 0; i < sizeof(seed); i++) {
+        seed[i] = g_test_rand_int_range(0, 256);
+    }
+    g_checksum_update(sha, seed, sizeof(seed));
+    g_checksum_get_digest(sha, key, &key_len);
+
+    /* the device writes SHA-256(seed), the future key, at key_addr */
+    key_addr = guest_alloc(&t->alloc, RESP_LEN + 32);
+    vcd_crypt_req(&r, f, hash_ses, 0, VIRTIO_CRYPTODEV_CRYPT_F_HASH_FINAL,
+                  NULL, 0, seed, sizeof(seed), 0, 32, 0);
+    hdr_addr = guest_alloc(&t->alloc, sizeof(r.hdr) + r.in_len);
+    qtest_memwrite(t->qts, hdr_addr, &r.hdr, sizeof(r.hdr));
+    qtest_memwrite(t->qts, hdr_addr + sizeof(r.hdr), r.in, r.in_len);
+    t->vq[0]->free_head = 0;
+    t->vq[0]->num_free = t->vq[0]->size;
+    head = qvirtqueue_add(t->qts, t->vq[0], hdr_addr,
+                          sizeof(r.hdr) + r.in_len, false, true);
+    qvirtqueue_add(t->qts, t->vq[0], key_addr, RESP_LEN + 32, true, false);
+    qvirtqueue_kick(t->qts, &t->dev->vdev, t->vq[0], head);
+    qvirtio_wait_used_elem(t->qts, &t->dev->vdev, t->vq[0], head, &used,
+                           TIMEOUT_US);
+    qtest_memread(t->qts, key_addr, &resp, sizeof(resp));
+    g_assert_cmpuint(le32_to_cpu(resp.status), ==, VIRTIO_CRYPTODEV_S_OK);
+
+    /* an AES-256-CBC session keyed from there, the key in its own buffer */
+    hdr.opcode = cpu_to_le32(VIRTIO_CRYPTODEV_OP_CREATE_SESSION);
+    hdr.file = cpu_to_le64(f);
+    hdr.u.session.cipher = cpu_to_le32(CRYPTO_AES_CBC);
+    hdr.u.session.key_len = cpu_to_le32(32);
+    qtest_memwrite(t->qts, hdr_addr, &hdr, sizeof(hdr));
+    info_addr = guest_alloc(&t->alloc, RESP_LEN + INFO_LEN);
+    t->vq[0]->free_head = 0;
+    t->vq[0]->num_free = t->vq[0]->size;
+    head = qvirtqueue_add(t->qts, t->vq[0], hdr_addr, sizeof(hdr), false,
+                          true);
+    qvirtqueue_add(t->qts, t->vq[0], key_addr + RESP_LEN, 32, false, true);
+    qvirtqueue_add(t->qts, t->vq[0], info_addr, RESP_LEN + INFO_LEN, true,
+                   false);
+    qvirtqueue_kick(t->qts, &t->dev->vdev, t->vq[0], head);
+    qvirtio_wait_used_elem(t->qts, &t->dev->vdev, t->vq[0], head, &used,
+                           TIMEOUT_US);
+    qtest_memread(t->qts, info_addr, &resp, sizeof(resp));
+    g_assert_cmpuint(le32_to_cpu(resp.status), ==, VIRTIO_CRYPTODEV_S_OK);
+    aes_ses = le64_to_cpu(resp.handle);
+    qtest_memset(t->qts, key_addr, 0, RESP_LEN + 32);
+
+    /* the second half of the key: a freed chunk's first bytes are reused */
+    g_assert(vcd_process_holds(qtest_pid(t->qts), key + 16, 16));
+
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, f, aes_ses);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_OK);
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_CLOSE_FILE, f, 0);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_OK);
+    g_assert(!vcd_process_holds(qtest_pid(t->qts), key + 16, 16));
+    vcd_stop(t);
+}
+
 /* How many of QEMU's descriptors are open on @path. */
 static int vcd_count_fds(VcdTest *t, const char *path)
 {
@@ -1398,6 +1778,11 @@ static const VcdTestCase vcd_tests[] = {
     /* on /dev/null, which no cryptodev-linux is */
     { "host-engine-fds", test_host_engine_fds, false },
     { "fuzz-handles", test_fuzz_handles, true },
+    { "reentrant-answer", test_reentrant_answer, true },
+    { "reentrant-msix", test_reentrant_msix, true },
+    { "busy-session", test_busy_session, false },
+    /* the key lives in the host's kernel there, never in QEMU */
+    { "key-residue", test_key_residue, false },
 };
 
 static void test_builtin_only(void)

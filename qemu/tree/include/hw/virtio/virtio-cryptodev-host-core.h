@@ -275,4 +275,11 @@ uint32_t vcd_host_crypt(int fd, VcdHostSession *hs, const VcdCryptPara *p,
 uint32_t vcd_host_aead(int fd, VcdHostSession *hs, const VcdAeadPara *p,
                        const VcdAeadBufs *b);
 
+/*
+ * Zero @len bytes at @p in a way the compiler may not drop as a dead
+ * store before a free: keys, IVs and hash states never outlive their use
+ * in host memory (docs/virtio-cryptodev.md, Security).
+ */
+void vcd_wipe(void *p, size_t len);
+
 #endif /* HW_VIRTIO_CRYPTODEV_HOST_CORE_H */

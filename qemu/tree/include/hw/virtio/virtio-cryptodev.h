@@ -82,6 +82,7 @@ struct VirtIOCryptodevSession {
     VirtIOCryptodevFile *file;  /* holds a reference */
     uint32_t id;                /* 0 until the session is in the table */
     unsigned refcnt;
+    unsigned offloaded;         /* its requests with the workers (BQL) */
     VcdSessionShape shape;
     QemuMutex lock;
     void *opaque;               /* engine state */
@@ -142,7 +143,10 @@ struct VirtIOCryptodev {
     /*
      * The worker threads (one per queue) and their two lists, under
      * @work_lock: @todo waits for a worker, @done for the BQL to answer
-     * it.  @working counts requests in @todo or being run.
+     * it.  @working counts requests in @todo or being run.  @reclaimed,
+     * under the BQL, holds what a drain took back from @todo until it
+     * answers or requeues it.  Requests leave every list one at a time,
+     * so a drain always sees all that is unanswered.
      */
     QemuThread *workers;
     QemuMutex work_lock;
@@ -150,10 +154,13 @@ struct VirtIOCryptodev {
     QemuCond idle_cond;         /* @working dropped to 0 */
     QSIMPLEQ_HEAD(, VirtIOCryptodevReq) todo;
     QSIMPLEQ_HEAD(, VirtIOCryptodevReq) done;
+    QSIMPLEQ_HEAD(, VirtIOCryptodevReq) reclaimed;
     unsigned working;
     bool workers_stop;
     bool throttled;             /* a request waits for the budget */
     bool quiescing;             /* reset or unplug: take no requests */
+    bool unplugging;            /* unrealize began: quiescing for good */
+    MemReentrancyGuard *guard;  /* the transport's; see guard_enter() */
     VirtQueue *resetting_vq;    /* VIRTIO_F_RING_RESET of this queue */
     QEMUBH *kick_bh;            /* re-runs the queues after throttling */
     VirtQueue *batching_vq;     /* its answers notify once, at the end */
