@@ -28,7 +28,7 @@ DRV_KDEP := lab-kernel
 endif
 
 DRV_SRCS := $(addprefix $(TOP)/driver/,Kbuild vcd.h vcd_main.c vcd_req.c \
-	vcd_fops.c)
+	vcd_fops.c vcd_user.c)
 DRV_HOSTILE_SRCS := $(addprefix $(TOP)/driver/tests/,Kbuild vcd_hostile.c)
 DRV_HDRS := $(TOP)/include/virtio_cryptodev.h \
 	$(TOP)/include/crypto/cryptodev.h

@@ -7,12 +7,14 @@
 #define VCD_H
 
 #include <linux/completion.h>
+#include <linux/hashtable.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/virtio.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -43,6 +45,19 @@
 
 /* Descriptors a chain needs besides its data pages. */
 #define VCD_CHAIN_FIXED		8
+
+/*
+ * Default for the uid_max_inflight parameter: a quarter of the QEMU
+ * device's own in-flight budget (64 MiB, which counts input and output
+ * as this does), so one uid alone cannot stall the device's big
+ * requests; room for eight requests of the device's default
+ * max_data_len (1 MiB, counted in and out), so one uid's threads still
+ * keep every queue busy.
+ */
+#define VCD_UID_INFLIGHT	(16U << 20)
+
+/* Buckets of a device's uid table: 64, a handful of users each. */
+#define VCD_USERS_BITS		6
 
 /* Limits read from the config space, clamped to what the ABI allows. */
 struct vcd_limits {
@@ -80,6 +95,23 @@ struct vcd_device {
 	struct vcd_limits limits;
 	struct miscdevice misc;
 	char name[24];
+	spinlock_t users_lock;		/* @users and every vcd_user in it */
+	DECLARE_HASHTABLE(users, VCD_USERS_BITS);
+};
+
+/*
+ * What one uid holds of one device; see vcd_user.c.  Everything here is
+ * under dev->users_lock.
+ */
+struct vcd_user {
+	struct hlist_node node;		/* in vcd_device.users */
+	struct vcd_device *dev;		/* holds a reference */
+	kuid_t uid;
+	unsigned int refs;		/* file and in-flight charges */
+	unsigned int files;
+	unsigned int sessions;
+	size_t inflight;		/* bytes of its live requests */
+	struct list_head waiters;	/* for in-flight room, oldest first */
 };
 
 /* A request's life; see vcd_req.c. */
@@ -104,7 +136,7 @@ struct vcd_req {
 	atomic_t state;		/* enum vcd_req_state */
 	int err;		/* transport result, valid once DONE */
 	int err_answer;		/* the same for an abandoned request */
-	bool wipe_in;		/* input holds keys: clear it on free */
+	bool sent;		/* it went on a virtqueue */
 	u32 written;		/* bytes the device wrote, from get_buf */
 	struct list_head node;	/* in vcd_queue.inflight */
 	struct vcd_device *dev;
@@ -123,6 +155,15 @@ struct vcd_req {
 	struct work_struct free_work;	/* unpinning may sleep */
 	struct scatterlist *sg;	/* room for both directions */
 	unsigned int sg_out;	/* entries of the readable part */
+
+	/*
+	 * Charges to the opener's uid that end with the request's memory:
+	 * @user_bytes of in-flight budget, and for an OPEN_FILE until its
+	 * opener has seen the answer, the new file (@user_file).
+	 */
+	struct vcd_user *user;
+	size_t user_bytes;
+	bool user_file;
 
 	struct virtio_cryptodev_req_hdr hdr;
 	/* Device-writable: keep it off the header's cache line. */
@@ -153,8 +194,15 @@ struct vcd_session {
 /* One open() of /dev/crypto: a device file and its sessions. */
 struct vcd_file {
 	struct vcd_device *dev;
+	struct vcd_user *user;	/* the opener's uid; NULL: exempt */
 	u64 handle;
 	struct xarray sessions;	/* session id -> struct vcd_session */
+	/*
+	 * Sessions the device may hold that are not in @sessions (a
+	 * CIOCGSESSION killed mid-request, a destroy that never reached the
+	 * device): charged to @user until CLOSE_FILE frees them.
+	 */
+	atomic_t stray_sessions;
 	struct vcd_req *close_req;	/* sent by release() */
 };
 
@@ -168,6 +216,10 @@ struct vcd_stats {
 	atomic_t requests;
 	atomic_t ring_full_waits;	/* submitters that slept for room */
 	atomic_t orphans_closed;	/* files of killed openers closed */
+	atomic_t users;			/* struct vcd_user alive */
+	atomic_t uid_waits;		/* submitters that waited for their
+					 * uid's in-flight budget
+					 */
 };
 
 /* vcd_main.c */
@@ -190,6 +242,15 @@ void vcd_vq_done(struct virtqueue *vq);
 void vcd_fail_inflight(struct vcd_device *dev);
 void vcd_drop_unused(struct vcd_device *dev);
 int vcd_status_to_errno(u32 opcode, u32 status);
+bool vcd_req_answered(const struct vcd_req *req);
+
+/* vcd_user.c; every function takes a NULL user (exempt) as a no-op */
+struct vcd_user *vcd_user_open(struct vcd_device *dev);
+void vcd_user_close(struct vcd_user *u, unsigned int sessions);
+int vcd_user_add_session(struct vcd_user *u);
+void vcd_user_del_sessions(struct vcd_user *u, unsigned int n);
+int vcd_user_add_bytes(struct vcd_user *u, size_t bytes);
+void vcd_user_del_bytes(struct vcd_user *u, size_t bytes);
 
 /* vcd_fops.c */
 extern const struct file_operations vcd_fops;

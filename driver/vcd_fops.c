@@ -50,16 +50,59 @@ static int vcd_session_get(struct vcd_file *f, u32 id, struct vcd_session *out)
 	return s ? 0 : -EINVAL;
 }
 
-static int vcd_simple_op(struct vcd_file *f, u32 opcode, u32 session,
-			 enum vcd_wait how)
+/*
+ * A request of @f's that moves @in_len + @out_len bytes through kernel
+ * buffers and @pin_len in the caller's own pages.  They count against
+ * the opener's in-flight budget from before any of that memory is taken
+ * until it is freed, so a submitter waiting for room holds none, and a
+ * request the device still holds after its submitter was killed counts.
+ */
+static struct vcd_req *vcd_file_req(struct vcd_file *f, u32 opcode,
+				    u32 session, size_t in_len,
+				    size_t out_len, size_t pin_len)
+{
+	size_t bytes = in_len + out_len + pin_len;
+	struct vcd_req *req;
+	int err;
+
+	err = vcd_user_add_bytes(f->user, bytes);
+	if (err)
+		return ERR_PTR(err);
+	req = vcd_req_alloc(f->dev, opcode, f->handle, session, in_len,
+			    out_len);
+	if (IS_ERR(req)) {
+		vcd_user_del_bytes(f->user, bytes);
+		return req;
+	}
+	if (f->user) {
+		req->user = f->user;
+		req->user_bytes = bytes;
+	}
+	return req;
+}
+
+/*
+ * Destroy a session the driver has already forgotten.  Its charge goes
+ * once the request reached the device; one that never did (killed while
+ * waiting for room, device gone) leaves the session to CLOSE_FILE, and
+ * the charge with it.
+ */
+static int vcd_session_destroy(struct vcd_file *f, u32 id, enum vcd_wait how)
 {
 	struct vcd_req *req;
 	int err;
 
-	req = vcd_req_alloc(f->dev, opcode, f->handle, session, 0, 0);
-	if (IS_ERR(req))
+	req = vcd_req_alloc(f->dev, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION,
+			    f->handle, id, 0, 0);
+	if (IS_ERR(req)) {
+		atomic_inc(&f->stray_sessions);
 		return PTR_ERR(req);
+	}
 	err = vcd_req_run(req, how);
+	if (req->sent)
+		vcd_user_del_sessions(f->user, 1);
+	else
+		atomic_inc(&f->stray_sessions);
 	vcd_req_put(req);
 	return err;
 }
@@ -68,19 +111,26 @@ static int vcd_open(struct inode *inode, struct file *filp)
 {
 	struct miscdevice *misc = filp->private_data;
 	struct vcd_device *dev = container_of(misc, struct vcd_device, misc);
+	struct vcd_user *user;
 	struct vcd_file *f;
 	struct vcd_req *req;
 	int err;
 
 	if (READ_ONCE(dev->dead))
 		return -ENODEV;
+	user = vcd_user_open(dev);
+	if (IS_ERR(user))
+		return PTR_ERR(user);
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
+	if (!f) {
+		vcd_user_close(user, 0);
 		return -ENOMEM;
+	}
 	xa_init(&f->sessions);
 	atomic_inc(&vcd_stats.files);
 	vcd_device_get(dev);
 	f->dev = dev;
+	f->user = user;
 
 	/*
 	 * Allocated and mapped now so that release() cannot fail to close
@@ -100,9 +150,21 @@ static int vcd_open(struct inode *inode, struct file *filp)
 		err = PTR_ERR(req);
 		goto fail_close;
 	}
+	/*
+	 * The file's charge rides with OPEN_FILE until its answer is seen
+	 * here: an opener killed before that leaves a file the device may
+	 * still open, which counts until the driver has closed it
+	 * (vcd_req_orphaned()).  On any failure the request returns it.
+	 */
+	req->user = f->user;
+	req->user_file = !!f->user;
+	f->user = NULL;
 	err = vcd_req_run(req, VCD_WAIT_KILLABLE);
-	if (!err)
+	if (!err) {
 		f->handle = le64_to_cpu(req->resp.handle);
+		f->user = req->user;
+		req->user_file = false;
+	}
 	vcd_req_put(req);
 	if (!err && !f->handle)
 		err = -EIO;
@@ -116,6 +178,7 @@ static int vcd_open(struct inode *inode, struct file *filp)
 fail_close:
 	vcd_req_put(f->close_req);
 fail:
+	vcd_user_close(f->user, 0);
 	vcd_device_put(dev);
 	kfree(f);
 	atomic_dec(&vcd_stats.files);
@@ -125,6 +188,7 @@ fail:
 static int vcd_release(struct inode *inode, struct file *filp)
 {
 	struct vcd_file *f = filp->private_data;
+	unsigned int sessions = atomic_read(&f->stray_sessions);
 	struct vcd_session *s;
 	unsigned long id;
 
@@ -135,9 +199,12 @@ static int vcd_release(struct inode *inode, struct file *filp)
 	vcd_req_run(f->close_req, VCD_WAIT_UNINTERRUPTIBLE);
 	vcd_req_put(f->close_req);
 
-	xa_for_each(&f->sessions, id, s)
+	xa_for_each(&f->sessions, id, s) {
 		kfree(s);
+		sessions++;
+	}
 	xa_destroy(&f->sessions);
+	vcd_user_close(f->user, sessions);
 	vcd_device_put(f->dev);
 	kfree(f);
 	atomic_dec(&vcd_stats.files);
@@ -176,7 +243,23 @@ vcd_session_new(u32 id, const struct session_op *sop,
 	return s;
 }
 
-/* Ask the device for a session; returns its id or a negative errno. */
+/*
+ * A CREATE_SESSION failed: did the device refuse it or never see it, or
+ * may it hold a session the driver cannot name (its answer was lost to
+ * a signal or a removal, or made no sense)?
+ */
+static bool vcd_create_refused(const struct vcd_req *req)
+{
+	return !req->sent ||
+	       (vcd_req_answered(req) &&
+		le32_to_cpu(req->resp.status) != VIRTIO_CRYPTODEV_S_OK);
+}
+
+/*
+ * Ask the device for a session; returns its id or a negative errno.  The
+ * session's charge to the uid comes first and passes to the session; on
+ * failure it goes, or stays with the file while the device may hold one.
+ */
 static long vcd_create_remote(struct vcd_file *f, struct session_op *sop,
 			      struct vcd_session **out)
 {
@@ -190,12 +273,16 @@ static long vcd_create_remote(struct vcd_file *f, struct session_op *sop,
 
 	if (key_len > lim->max_key_len || mac_key_len > lim->max_mac_key_len)
 		return -EINVAL;
-	req = vcd_req_alloc(f->dev, VIRTIO_CRYPTODEV_OP_CREATE_SESSION,
-			    f->handle, 0, key_len + mac_key_len,
-			    sizeof(struct virtio_cryptodev_session_info));
-	if (IS_ERR(req))
+	err = vcd_user_add_session(f->user);
+	if (err)
+		return err;
+	req = vcd_file_req(f, VIRTIO_CRYPTODEV_OP_CREATE_SESSION, 0,
+			   key_len + mac_key_len,
+			   sizeof(struct virtio_cryptodev_session_info), 0);
+	if (IS_ERR(req)) {
+		vcd_user_del_sessions(f->user, 1);
 		return PTR_ERR(req);
-	req->wipe_in = true;
+	}
 	para = &req->hdr.u.session;
 	para->cipher = cpu_to_le32(sop->cipher);
 	para->mac = cpu_to_le32(sop->mac);
@@ -214,20 +301,21 @@ static long vcd_create_remote(struct vcd_file *f, struct session_op *sop,
 		err = -EIO;
 		goto out;
 	}
-	if (!vcd_info_sane(req->out)) {
-		err = -EIO;
-		goto out_destroy;
+	err = -EIO;
+	if (vcd_info_sane(req->out)) {
+		*out = vcd_session_new(id, sop, req->out);
+		err = *out ? 0 : -ENOMEM;
 	}
-	*out = vcd_session_new(id, sop, req->out);
-	if (*out) {
-		vcd_req_put(req);
+	vcd_req_put(req);
+	if (!err)
 		return id;
-	}
-	err = -ENOMEM;
-out_destroy:
-	vcd_simple_op(f, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, id,
-		      VCD_WAIT_UNINTERRUPTIBLE);
+	vcd_session_destroy(f, id, VCD_WAIT_UNINTERRUPTIBLE);
+	return err;
 out:
+	if (vcd_create_refused(req))
+		vcd_user_del_sessions(f->user, 1);
+	else
+		atomic_inc(&f->stray_sessions);
 	vcd_req_put(req);
 	return err;
 }
@@ -236,8 +324,7 @@ out:
 static void vcd_session_drop(struct vcd_file *f, u32 id)
 {
 	kfree(xa_erase(&f->sessions, id));
-	vcd_simple_op(f, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, id,
-		      VCD_WAIT_UNINTERRUPTIBLE);
+	vcd_session_destroy(f, id, VCD_WAIT_UNINTERRUPTIBLE);
 }
 
 /* CIOCGSESSION on a kernel copy of the struct; sets sop->ses. */
@@ -256,8 +343,7 @@ static int vcd_gsession(struct vcd_file *f, struct session_op *sop)
 	if (err) {
 		/* -EBUSY: the device reused a live id. */
 		kfree(s);
-		vcd_simple_op(f, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, id,
-			      VCD_WAIT_UNINTERRUPTIBLE);
+		vcd_session_destroy(f, id, VCD_WAIT_UNINTERRUPTIBLE);
 		return err == -EBUSY ? -EIO : err;
 	}
 	sop->ses = id;
@@ -292,8 +378,7 @@ static int vcd_ioc_fsession(struct vcd_file *f, u32 __user *arg)
 	if (!s)
 		return -ENOENT;
 	kfree(s);
-	return vcd_simple_op(f, VIRTIO_CRYPTODEV_OP_DESTROY_SESSION, id,
-			     VCD_WAIT_KILLABLE);
+	return vcd_session_destroy(f, id, VCD_WAIT_KILLABLE);
 }
 
 static int vcd_ioc_sessinfo(struct vcd_file *f, void __user *arg)
@@ -424,9 +509,10 @@ static int vcd_crypt(struct vcd_file *f, const struct crypt_op *c)
 	if (err)
 		return err;
 
-	req = vcd_req_alloc(f->dev, VIRTIO_CRYPTODEV_OP_CRYPT, f->handle,
-			    cop.ses, p.iv_len + (p.zc ? 0 : cop.len),
-			    (p.zc ? 0 : p.dst_len) + p.mac_len + p.iv_out_len);
+	req = vcd_file_req(f, VIRTIO_CRYPTODEV_OP_CRYPT, cop.ses,
+			   p.iv_len + (p.zc ? 0 : cop.len),
+			   (p.zc ? 0 : p.dst_len) + p.mac_len + p.iv_out_len,
+			   p.zc ? (size_t)cop.len + p.dst_len : 0);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	para = &req->hdr.u.crypt;
@@ -537,10 +623,10 @@ static int vcd_authcrypt(struct vcd_file *f, struct crypt_auth_op *out)
 	zc = caop.len >= READ_ONCE(vcd_zc_min_len) &&
 	     !(caop.flags & COP_FLAG_NO_ZC);
 
-	req = vcd_req_alloc(f->dev, VIRTIO_CRYPTODEV_OP_AEAD, f->handle,
-			    caop.ses,
-			    s.iv_len + caop.auth_len + (zc ? 0 : caop.len),
-			    zc ? 0 : dst_len);
+	req = vcd_file_req(f, VIRTIO_CRYPTODEV_OP_AEAD, caop.ses,
+			   s.iv_len + caop.auth_len + (zc ? 0 : caop.len),
+			   zc ? 0 : dst_len,
+			   zc ? (size_t)caop.len + dst_len : 0);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	para = &req->hdr.u.aead;

@@ -5,8 +5,9 @@
  * crypto2, ... for further devices) with the cryptodev-linux ABI.
  *
  * Lifetime: struct vcd_device is refcounted.  Probe holds one reference
- * until remove, every open file holds one, so a file opened before the
- * device went away stays a valid object that answers -ENODEV.
+ * until remove, every open file and every uid's share (vcd_user.c) holds
+ * one, so a file opened before the device went away stays a valid object
+ * that answers -ENODEV.
  */
 
 #include <linux/cpumask.h>
@@ -263,6 +264,8 @@ static int vcd_probe(struct virtio_device *vdev)
 	atomic_inc(&vcd_stats.devices);
 	dev->vdev = vdev;
 	dev->index = -1;
+	spin_lock_init(&dev->users_lock);
+	hash_init(dev->users);
 	strscpy(dev->name, "crypto?", sizeof(dev->name));
 
 	err = vcd_read_config(dev);
@@ -353,6 +356,9 @@ static void vcd_debugfs_init(void)
 				&vcd_stats.ring_full_waits);
 	debugfs_create_atomic_t("orphans_closed", 0444, vcd_debugfs,
 				&vcd_stats.orphans_closed);
+	debugfs_create_atomic_t("users", 0444, vcd_debugfs, &vcd_stats.users);
+	debugfs_create_atomic_t("uid_waits", 0444, vcd_debugfs,
+				&vcd_stats.uid_waits);
 }
 
 static int __init vcd_init(void)

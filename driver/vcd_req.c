@@ -38,17 +38,26 @@ static void vcd_unpin(struct vcd_pinned *pin)
 
 static void vcd_req_free(struct vcd_req *req)
 {
+	struct vcd_user *user = req->user;
+	size_t bytes = req->user_bytes;
+	bool file = req->user_file;
+
 	vcd_unpin(&req->src_pin);
 	vcd_unpin(&req->dst_pin);
-	/* Key material must not linger in freed memory. */
-	if (req->wipe_in)
-		kvfree_sensitive(req->in, req->in_len);
-	else
-		kvfree(req->in);
-	kvfree(req->out);
+	/*
+	 * Keys, IVs, AAD, digests and bounced data: none of it may linger
+	 * in freed memory.  The bytes were just copied, so clearing them
+	 * costs little next to that.
+	 */
+	kvfree_sensitive(req->in, req->in_len);
+	kvfree_sensitive(req->out, req->out_len);
 	kfree(req->sg);
 	kfree(req);
 	atomic_dec(&vcd_stats.requests);
+	/* Not before: the budget bounds the memory a uid's requests hold. */
+	vcd_user_del_bytes(user, bytes);
+	if (file)
+		vcd_user_close(user, 0);
 }
 
 static void vcd_req_free_work(struct work_struct *work)
@@ -58,14 +67,16 @@ static void vcd_req_free_work(struct work_struct *work)
 
 /*
  * The last reference may go in the virtqueue callback (hard interrupt)
- * when the waiter was killed; unpinning pages may sleep, so it waits for
- * a worker then.
+ * when the waiter was killed; unpinning pages may sleep and clearing a
+ * big bounce buffer is no work for an interrupt, so those wait for a
+ * worker then.
  */
 static void vcd_req_release(struct kref *ref)
 {
 	struct vcd_req *req = container_of(ref, struct vcd_req, ref);
 
-	if (in_task() || (!req->src_pin.pages && !req->dst_pin.pages)) {
+	if (in_task() || (!req->src_pin.pages && !req->dst_pin.pages &&
+			  req->in_len + req->out_len <= PAGE_SIZE)) {
 		vcd_req_free(req);
 		return;
 	}
@@ -304,6 +315,7 @@ static int vcd_req_try_queue(struct vcd_queue *q, struct vcd_req *req,
 	} else {
 		err = virtqueue_add_sgs(q->vq, sgs, 1, 1, req, GFP_ATOMIC);
 		if (!err) {
+			req->sent = true;
 			list_add_tail(&req->node, &q->inflight);
 			q->depth++;
 			kick = virtqueue_kick_prepare(q->vq);
@@ -346,6 +358,7 @@ static int vcd_req_queue(struct vcd_req *req, enum vcd_wait how)
 struct vcd_orphan {
 	struct work_struct work;
 	struct vcd_device *dev;
+	struct vcd_user *user;	/* the file's charge, until it is closed */
 	u64 file;
 };
 
@@ -360,6 +373,7 @@ static void vcd_orphan_close(struct work_struct *work)
 		vcd_req_run(req, VCD_WAIT_UNINTERRUPTIBLE);
 		vcd_req_put(req);
 	}
+	vcd_user_close(o->user, 0);
 	vcd_device_put(o->dev);
 	kfree(o);
 }
@@ -380,6 +394,11 @@ static void vcd_req_orphaned(struct vcd_req *req)
 	vcd_device_get(req->dev);
 	o->dev = req->dev;
 	o->file = le64_to_cpu(req->resp.handle);
+	/* The uid keeps paying for the file until the device closed it. */
+	if (req->user_file) {
+		o->user = req->user;
+		req->user_file = false;
+	}
 	queue_work(vcd_wq, &o->work);
 }
 
@@ -497,6 +516,16 @@ static int vcd_req_wait(struct vcd_req *req, enum vcd_wait how)
 	/* Finished while we were being killed: complete() is imminent. */
 	wait_for_completion(&req->done);
 	return req->err;
+}
+
+/*
+ * Did the waiter get the device's answer (whatever its status)?  False
+ * for a request that never reached the device, and for one whose fate
+ * the waiter does not know: it was killed, or the device went away.
+ */
+bool vcd_req_answered(const struct vcd_req *req)
+{
+	return atomic_read(&req->state) == VCD_REQ_DONE && !req->err;
 }
 
 /*

@@ -15,16 +15,26 @@
  *   vcd-smoke gone 'CMD'          run CMD (removes the device) with a
  *                                 file open; the file must answer ENODEV
  *   vcd-smoke speed LEN SECS      AES-128-CBC MB/s, zero-copy and bounce
+ *   vcd-smoke fair A B F S        per-uid shares: uid A takes exactly F
+ *                                 files and S sessions and fills its
+ *                                 in-flight budget, uid B still works;
+ *                                 root raises the shares (run as root)
+ *   vcd-smoke flood T             T threads of 1 MiB round trips until
+ *                                 killed or ENODEV
+ *   vcd-smoke as UID MODE ...     MODE as UID, without capabilities
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +44,10 @@
 #define BUSY_LEN (256 * 1024)
 #define THREAD_MAX 64
 #define LIMIT_PROBE_MAX 4096
+#define FILL_LEN (1024 * 1024)
+#define FILLERS_MAX 64
+#define PARAMS "/sys/module/virtio_cryptodev/parameters/"
+#define STATS "/sys/kernel/debug/virtio_cryptodev/"
 
 static int test_no;
 static int failures;
@@ -555,11 +569,454 @@ static int mode_gone(const char *cmd)
 	return failures != 0;
 }
 
+/* Opens until refused: how many, and the refusal's errno in *err. */
+static int open_all(int *fds, int max, int *err)
+{
+	int n = 0;
+
+	*err = 0;
+	while (n < max) {
+		fds[n] = open(DEV_PATH, O_RDWR);
+		if (fds[n] < 0) {
+			*err = errno;
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+static void close_all(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/*
+ * AES-128-CBC sessions round-robin over @fds, at most @max, until one is
+ * refused: no file comes near the device's own per-file limit, so a
+ * refusal is the uid's.  @first (optional) gets each file's first.
+ */
+static int sessions_spread(const int *fds, int nfds, int max,
+			   uint32_t *first, int *err)
+{
+	uint8_t key[16] = { 4 };
+	int n;
+
+	*err = 0;
+	for (n = 0; n < max; n++) {
+		uint32_t ses = new_session(fds[n % nfds], CRYPTO_AES_CBC, key,
+					   16, 0, NULL, 0);
+
+		if (!ses) {
+			*err = errno;
+			break;
+		}
+		if (first && n < nfds)
+			first[n] = ses;
+	}
+	return n;
+}
+
+struct filler {
+	pthread_t thread;
+	int fd;
+	uint32_t ses;
+	int *stop;
+	long max_rounds;	/* 0: until *stop */
+	long rounds;
+	long bad;
+	int err;		/* of the first failure */
+};
+
+/* Checked 1 MiB round trips (zero-copy): about 2 MiB in flight each. */
+static void *filler_main(void *arg)
+{
+	struct filler *fl = arg;
+	uint8_t *src = malloc(FILL_LEN), *mid = malloc(FILL_LEN),
+		*back = malloc(FILL_LEN);
+	uint8_t iv[16];
+	int err;
+
+	if (!src || !mid || !back) {
+		fl->bad++;
+		fl->err = ENOMEM;
+		goto out;
+	}
+	while (!__atomic_load_n(fl->stop, __ATOMIC_RELAXED) &&
+	       (!fl->max_rounds || fl->rounds < fl->max_rounds)) {
+		memset(src, (int)fl->rounds, FILL_LEN);
+		memset(iv, (int)fl->rounds, sizeof(iv));
+		err = do_crypt(fl->fd, fl->ses, COP_ENCRYPT, 0, src, mid,
+			       FILL_LEN, iv, NULL);
+		if (!err)
+			err = do_crypt(fl->fd, fl->ses, COP_DECRYPT, 0, mid,
+				       back, FILL_LEN, iv, NULL);
+		if (!err && memcmp(src, back, FILL_LEN))
+			err = EILSEQ;
+		if (err) {
+			if (!fl->bad++)
+				fl->err = err;
+			if (err == ENODEV)
+				break;
+			continue;
+		}
+		__atomic_add_fetch(&fl->rounds, 1, __ATOMIC_RELAXED);
+	}
+out:
+	free(src);
+	free(mid);
+	free(back);
+	return NULL;
+}
+
+static void fillers_start(struct filler *fl, int n, const int *fds,
+			  const uint32_t *ses, int *stop, long max_rounds)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		memset(&fl[i], 0, sizeof(fl[i]));
+		fl[i].fd = fds[i];
+		fl[i].ses = ses[i];
+		fl[i].stop = stop;
+		fl[i].max_rounds = max_rounds;
+		pthread_create(&fl[i].thread, NULL, filler_main, &fl[i]);
+	}
+}
+
+static long fillers_rounds(const struct filler *fl, int n)
+{
+	long sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += __atomic_load_n(&fl[i].rounds, __ATOMIC_RELAXED);
+	return sum;
+}
+
+/* Joins them; returns the failed round trips, the first errno in *err. */
+static long fillers_join(struct filler *fl, int n, int *err)
+{
+	long bad = 0;
+	int i;
+
+	*err = 0;
+	for (i = 0; i < n; i++) {
+		pthread_join(fl[i].thread, NULL);
+		if (fl[i].bad && !*err)
+			*err = fl[i].err;
+		bad += fl[i].bad;
+	}
+	return bad;
+}
+
+/* Until killed, or until the device goes away. */
+static int mode_flood(int n)
+{
+	static struct filler fl[FILLERS_MAX];
+	int fds[FILLERS_MAX], stop = 0, i, err;
+	uint32_t ses[FILLERS_MAX];
+	uint8_t key[16] = { 5 };
+
+	if (n > FILLERS_MAX)
+		n = FILLERS_MAX;
+	for (i = 0; i < n; i++) {
+		fds[i] = open_dev();
+		ses[i] = new_session(fds[i], CRYPTO_AES_CBC, key, 16, 0, NULL,
+				     0);
+		if (!ses[i])
+			return 1;
+	}
+	printf("flood\n");
+	fflush(stdout);
+	fillers_start(fl, n, fds, ses, &stop, 0);
+	fillers_join(fl, n, &err);
+	printf("device gone\n");
+	return 0;
+}
+
+static long read_stat(const char *name)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), STATS "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int set_param(const char *name, long value)
+{
+	char path[128];
+	FILE *f;
+	int bad;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	bad = fprintf(f, "%ld\n", value) < 0;
+	return fclose(f) || bad ? -1 : 0;
+}
+
+/* Gives up root and every capability for good. */
+static void drop_to(int uid)
+{
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid) ||
+	    getuid() != (uid_t)uid) {
+		perror("drop to uid");
+		exit(2);
+	}
+}
+
+static char fair_recv(int fd)
+{
+	char c = 0;
+
+	if (read(fd, &c, 1) != 1)
+		return 0;
+	return c;
+}
+
+static void fair_send(int fd, char c)
+{
+	if (write(fd, &c, 1) != 1)
+		perror("fair: pipe");
+}
+
+#define FAIR_FILLERS 16
+#define FAIR_MORE_FILES 8
+#define FAIR_MORE_SESSIONS 4
+#define FAIR_SMALL_BUDGET 65536
+
+/*
+ * uid A: takes its whole share and fills its in-flight budget, then
+ * follows the parent's steps ('w' stop the fillers, 'o' requests over a
+ * small budget, 'm' / 's' more files / sessions once root raised them,
+ * 'c' close everything and take the share again).
+ */
+static int fair_hog(int cmd, int rep, int files, int sessions)
+{
+	static int fds[LIMIT_PROBE_MAX];
+	static struct filler fl[FAIR_FILLERS];
+	uint32_t first[LIMIT_PROBE_MAX];
+	int n, more, nses, err, stop = 0, i;
+	long bad;
+	char c;
+
+	n = open_all(fds, LIMIT_PROBE_MAX, &err);
+	check(n == files && err == EMFILE,
+	      "uid A: open #%d fails with EMFILE (errno %d), its share is %d",
+	      n + 1, err, files);
+	if (n < FAIR_FILLERS)
+		return 1;
+	nses = sessions_spread(fds, n, sessions + 1, first, &err);
+	check(nses == sessions && err == ENOSPC,
+	      "uid A: session #%d over its %d files fails with ENOSPC (errno %d), its share is %d",
+	      nses + 1, n, err, sessions);
+	err = set_param("uid_max_files", 1000) ? errno : 0;
+	check(err == EACCES, "uid A cannot change the parameters (errno %d)",
+	      err);
+
+	fillers_start(fl, FAIR_FILLERS, fds, first, &stop, 0);
+	/* Each thread in at least once: their requests overlapped. */
+	for (i = 0; i < 3000 && fillers_rounds(fl, FAIR_FILLERS) <
+	     FAIR_FILLERS; i++)
+		usleep(10000);
+	fair_send(rep, 'k');
+
+	while ((c = fair_recv(cmd)) && c != 'c') {
+		switch (c) {
+		case 'w':
+			__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+			bad = fillers_join(fl, FAIR_FILLERS, &err);
+			check(!bad && fillers_rounds(fl, FAIR_FILLERS) > 0,
+			      "uid A: %d threads of 1 MiB round trips, more than its in-flight budget at once: %ld done, %ld failed (errno %d)",
+			      FAIR_FILLERS, fillers_rounds(fl, FAIR_FILLERS),
+			      bad, err);
+			break;
+		case 'o':
+			stop = 0;
+			fillers_start(fl, 4, fds, first, &stop, 2);
+			bad = fillers_join(fl, 4, &err);
+			check(!bad && fillers_rounds(fl, 4) == 8,
+			      "uid A: 4 threads of 1 MiB requests over a %d-byte budget: each admitted alone (%ld of 8 done, errno %d)",
+			      FAIR_SMALL_BUDGET, fillers_rounds(fl, 4), err);
+			break;
+		case 'm':
+			more = open_all(fds + n, LIMIT_PROBE_MAX - n, &err);
+			check(more == FAIR_MORE_FILES && err == EMFILE,
+			      "uid A: %d more files after root raised uid_max_files by %d, then EMFILE (errno %d)",
+			      more, FAIR_MORE_FILES, err);
+			n += more;
+			break;
+		case 's':
+			/* The new files have no sessions yet. */
+			more = sessions_spread(fds + n - FAIR_MORE_FILES,
+					       FAIR_MORE_FILES,
+					       FAIR_MORE_SESSIONS + 1, NULL,
+					       &err);
+			check(more == FAIR_MORE_SESSIONS && err == ENOSPC,
+			      "uid A: %d more sessions after root raised uid_max_sessions by %d, then ENOSPC (errno %d)",
+			      more, FAIR_MORE_SESSIONS, err);
+			break;
+		}
+		fair_send(rep, 'k');
+	}
+
+	/* Everything it held must have been given back. */
+	close_all(fds, n);
+	n = open_all(fds, LIMIT_PROBE_MAX, &err);
+	check(n == files && err == EMFILE,
+	      "uid A after closing everything: exactly %d files again (%d, errno %d)",
+	      files, n, err);
+	nses = sessions_spread(fds, n, sessions + 1, NULL, &err);
+	check(nses == sessions && err == ENOSPC,
+	      "uid A after closing everything: exactly %d sessions again (%d, errno %d)",
+	      sessions, nses, err);
+	close_all(fds, n);
+	return failures != 0;
+}
+
+/* uid B, while uid A holds its whole share and fills its budget. */
+static int fair_other(void)
+{
+	uint8_t key[16], iv[16], pt[32], ct[32], out[32];
+	uint32_t ses, s2;
+	int fd = open(DEV_PATH, O_RDWR), fd2, stop = 0, err;
+	struct filler fl;
+
+	check(fd >= 0, "uid B opens /dev/crypto (errno %d)", fd < 0 ? errno : 0);
+	if (fd < 0)
+		return 1;
+	unhex(aes_key, key);
+	unhex(aes_iv, iv);
+	unhex(aes_pt, pt);
+	unhex(aes_ct, ct);
+	ses = new_session(fd, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+	check(ses != 0, "uid B creates a session (errno %d)", ses ? 0 : errno);
+	check(ses && !do_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 32, iv, NULL) &&
+	      !memcmp(out, ct, 32), "uid B: AES-128-CBC SP 800-38A F.2.1");
+	fd2 = open(DEV_PATH, O_RDWR);
+	s2 = fd2 >= 0 ? new_session(fd2, CRYPTO_AES_CBC, key, 16, 0, NULL, 0) : 0;
+	check(s2 != 0, "uid B: a second file and session");
+	memset(&fl, 0, sizeof(fl));
+	fl.fd = fd;
+	fl.ses = ses;
+	fl.stop = &stop;
+	fl.max_rounds = 2;
+	if (ses) {
+		filler_main(&fl);
+		check(!fl.bad && fl.rounds == 2,
+		      "uid B: 1 MiB round trips (%ld of 2, errno %d)",
+		      fl.rounds, fl.err);
+	}
+	err = close(fd) | (fd2 >= 0 ? close(fd2) : 0);
+	check(!err, "uid B closes its files");
+	return failures != 0;
+}
+
+static int fair_child_ok(pid_t pid)
+{
+	int st;
+
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	       !WEXITSTATUS(st);
+}
+
+static int mode_fair(int uid_a, int uid_b, int files, int sessions)
+{
+	int to_a[2], from_a[2], i, ok_a;
+	long waits, users = -1;
+	pid_t a, b;
+
+	/* A child that died early must fail the checks, not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	waits = read_stat("uid_waits");
+	if (pipe(to_a) || pipe(from_a))
+		return 2;
+	fflush(stdout);
+	a = fork();
+	if (!a) {
+		close(to_a[1]);
+		close(from_a[0]);
+		drop_to(uid_a);
+		exit(fair_hog(to_a[0], from_a[1], files, sessions));
+	}
+	close(to_a[0]);
+	close(from_a[1]);
+	check(fair_recv(from_a[0]) == 'k',
+	      "uid A holds its share, its in-flight budget full");
+
+	b = fork();
+	if (!b) {
+		drop_to(uid_b);
+		exit(fair_other());
+	}
+	check(fair_child_ok(b), "uid B's checks passed meanwhile");
+
+	fair_send(to_a[1], 'w');
+	fair_recv(from_a[0]);
+	check(read_stat("uid_waits") > waits,
+	      "uid A's submitters waited for its in-flight budget (uid_waits %ld -> %ld)",
+	      waits, read_stat("uid_waits"));
+
+	check(!set_param("uid_max_inflight", FAIR_SMALL_BUDGET),
+	      "root sets uid_max_inflight to %d", FAIR_SMALL_BUDGET);
+	fair_send(to_a[1], 'o');
+	fair_recv(from_a[0]);
+	check(!set_param("uid_max_inflight", 0), "root restores uid_max_inflight");
+
+	check(!set_param("uid_max_files", files + FAIR_MORE_FILES),
+	      "root raises uid_max_files to %d", files + FAIR_MORE_FILES);
+	fair_send(to_a[1], 'm');
+	fair_recv(from_a[0]);
+	check(!set_param("uid_max_sessions", sessions + FAIR_MORE_SESSIONS),
+	      "root raises uid_max_sessions to %d",
+	      sessions + FAIR_MORE_SESSIONS);
+	fair_send(to_a[1], 's');
+	fair_recv(from_a[0]);
+	check(!set_param("uid_max_files", 0) &&
+	      !set_param("uid_max_sessions", 0),
+	      "root restores uid_max_files and uid_max_sessions");
+
+	fair_send(to_a[1], 'c');
+	ok_a = fair_child_ok(a);
+	check(ok_a, "uid A's checks passed");
+	for (i = 0; i < 50 && (users = read_stat("users")) != 0; i++)
+		usleep(100000);
+	check(users == 0, "no uid is left charged (users %ld)", users);
+	return failures != 0;
+}
+
+/* vcd-smoke as UID MODE ARGS...: the same program as another user. */
+static int run_mode(int argc, char **argv);
+
+static int mode_as(int uid, int argc, char **argv)
+{
+	drop_to(uid);
+	return run_mode(argc, argv);
+}
+
 int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return run_mode(argc, argv);
+}
+
+static int run_mode(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "kat";
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(mode, "kat"))
 		return mode_kat();
 	if (!strcmp(mode, "storm") && argc > 2)
@@ -575,7 +1032,14 @@ int main(int argc, char **argv)
 		return mode_gone(argv[2]);
 	if (!strcmp(mode, "speed") && argc > 3)
 		return mode_speed(atoi(argv[2]), atof(argv[3]));
+	if (!strcmp(mode, "fair") && argc > 5)
+		return mode_fair(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]),
+				 atoi(argv[5]));
+	if (!strcmp(mode, "flood") && argc > 2)
+		return mode_flood(atoi(argv[2]));
+	if (!strcmp(mode, "as") && argc > 3)
+		return mode_as(atoi(argv[2]), argc - 2, argv + 2);
 	fprintf(stderr,
-		"usage: vcd-smoke kat|storm N|threads T N|busy|limits [F S]|gone CMD|speed LEN SECS\n");
+		"usage: vcd-smoke kat|storm N|threads T N|busy|limits [F S]|gone CMD|speed LEN SECS|fair A B F S|flood T|as UID MODE...\n");
 	return 2;
 }
