@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "server.h"
 
@@ -93,6 +94,22 @@ struct member *channel_member(struct channel *ch, const struct client *c)
 	int slot = membership_slot(c, ch);
 
 	return slot < 0 ? NULL : &ch->members[c->channels[slot].index];
+}
+
+void member_prefix(const struct member *m, const struct client *viewer,
+		   char *out)
+{
+	(void)viewer;
+	out[0] = '\0';
+	if (m->op)
+		strcpy(out, "@");
+}
+
+bool channel_hidden_from(const struct channel *ch, const struct client *viewer)
+{
+	(void)ch;
+	(void)viewer;
+	return false;
 }
 
 static void remove_member(struct channel *ch, uint32_t index)

@@ -218,12 +218,19 @@ void cmd_list(struct client *c, struct irc_msg *msg)
 	client_reply(c, RPL_LISTEND, ":End of /LIST");
 }
 
+/* Flags: H here or G gone (away), '*' for an operator, then the
+ * member's channel status. */
 static void who_reply(struct client *c, const char *chan,
-		      const struct client *who, bool op)
+		      const struct client *who, const struct member *m)
 {
-	client_reply(c, RPL_WHOREPLY, "%s %s %s %s %s H%s :0 %s", chan, who->user,
-		     who->host, c->srv->cfg.name, who->nick, op ? "@" : "",
-		     who->realname);
+	char prefix[3] = "";
+
+	if (m)
+		member_prefix(m, c, prefix);
+	client_reply(c, RPL_WHOREPLY, "%s %s %s %s %s %c%s%s :0 %s", chan,
+		     who->user, who->host, c->srv->cfg.name, who->nick,
+		     who->away[0] ? 'G' : 'H', who->mode_oper ? "*" : "",
+		     prefix, who->realname);
 }
 
 /* Only a channel name or an exact nick is understood as a mask. */
@@ -238,9 +245,9 @@ void cmd_who(struct client *c, struct irc_msg *msg)
 	if (ch)
 		for (i = 0; i < ch->nmembers; i++)
 			who_reply(c, ch->name, ch->members[i].client,
-				  ch->members[i].op);
+				  &ch->members[i]);
 	else if (who && who->registered)
-		who_reply(c, "*", who, false);
+		who_reply(c, "*", who, NULL);
 	client_reply(c, RPL_ENDOFWHO, "%s :End of /WHO list.", mask);
 }
 
@@ -333,40 +340,6 @@ static void channel_mode(struct client *c, struct irc_msg *msg)
 					     "char to me for %s", *p,
 					     ch->name);
 	}
-}
-
-static void user_mode(struct client *c, struct irc_msg *msg)
-{
-	const char *p;
-	bool on = true, changed = false, unknown = false;
-
-	if (irc_casecmp(msg->params[0], c->nick)) {
-		if (client_find(c->srv, msg->params[0]))
-			client_reply(c, ERR_USERSDONTMATCH,
-				     ":Cant change mode for other users");
-		else
-			err_no_such_nick(c, msg->params[0]);
-		return;
-	}
-	if (msg->nparams == 1) {
-		client_reply(c, RPL_UMODEIS, "+%s", c->mode_invisible ? "i" : "");
-		return;
-	}
-	for (p = msg->params[1]; *p; p++) {
-		if (*p == '+' || *p == '-') {
-			on = *p == '+';
-		} else if (*p != 'i') {
-			unknown = true;
-		} else if (c->mode_invisible != on) {
-			c->mode_invisible = on;
-			changed = true;
-		}
-	}
-	if (unknown)
-		client_reply(c, ERR_UMODEUNKNOWNFLAG, ":Unknown MODE flag");
-	if (changed)
-		client_sendf(c, ":%s MODE %s :%ci", c->nick, c->nick,
-			     c->mode_invisible ? '+' : '-');
 }
 
 void cmd_mode(struct client *c, struct irc_msg *msg)

@@ -127,6 +127,7 @@ static struct client *client_alloc(struct server *srv)
 	list_init(&c->dirty);
 	list_init(&c->throttled);
 	list_init(&c->dead);
+	list_init(&c->monitoring);
 	line_reader_init(&c->in);
 	outq_init(&c->recvq);
 	outq_init(&c->out);
@@ -217,6 +218,14 @@ static void leave_all_channels(struct client *c)
 		channel_leave(c->channels[c->nchannels - 1].chan, c);
 }
 
+/* WHOWAS keeps the nick; watchers and the LUSERS counts hear of it. */
+static void client_signed_off(struct client *c)
+{
+	whowas_remember(c->srv, c);
+	monitor_signed_off(c, c->nick);
+	luser_count(c, -1);
+}
+
 void client_destroy(struct client *c, bool farewell)
 {
 	struct server *srv = c->srv;
@@ -227,6 +236,9 @@ void client_destroy(struct client *c, bool farewell)
 
 		send_to_peers(c, line, n, false);
 	}
+	if (c->registered)
+		client_signed_off(c);
+	monitor_free(c);
 	leave_all_channels(c);
 	if (c->nick[0])
 		hmap_remove(&srv->nicks, &c->nick_node);

@@ -15,6 +15,8 @@ struct command {
 	command_fn *fn;
 	int min_params;
 	bool needs_registration;
+	bool oper_only;         /* 481 unless the client is an operator */
+	const char *help;       /* HELP <name>: the syntax, then a summary */
 };
 
 static bool seen_before(char *const *seen, unsigned n, const char *item)
@@ -102,8 +104,10 @@ static void send_welcome(struct client *c)
 		     name, CCHATD_VERSION);
 	client_reply(c, RPL_CREATED, ":This server was created %s",
 		     c->srv->started_text);
-	client_reply(c, RPL_MYINFO, "%s %s i n", name, CCHATD_VERSION);
+	client_reply(c, RPL_MYINFO, "%s %s %s %s", name, CCHATD_VERSION,
+		     USER_MODES, CHANNEL_MODES);
 	send_isupport(c);
+	send_lusers(c);
 	send_motd(c);
 }
 
@@ -113,7 +117,11 @@ static void try_register(struct client *c)
 	    c->cap_negotiating)
 		return;
 	c->registered = true;
+	c->signon = time(NULL);
+	c->spoke_ms = c->srv->now_ms;
+	luser_count(c, 1);
 	send_welcome(c);
+	monitor_signed_on(c);
 }
 
 /* No capabilities are offered; CAP LS holds registration until END. */
@@ -150,9 +158,16 @@ static void change_nick(struct client *c, const char *nick)
 {
 	char line[IRC_LINE_MAX + 1];
 	size_t len = client_line(c, line, "NICK :%s", nick);
+	char old[IRC_NICK_MAX + 1];
 
+	snprintf(old, sizeof(old), "%s", c->nick);
+	whowas_remember(c->srv, c);
 	client_set_nick(c, nick);
 	send_to_peers(c, line, len, true);
+	if (irc_casecmp(old, nick)) {
+		monitor_signed_off(c, old);
+		monitor_signed_on(c);
+	}
 }
 
 static void cmd_nick(struct client *c, struct irc_msg *msg)
@@ -245,6 +260,8 @@ static void cmd_quit(struct client *c, struct irc_msg *msg)
 	client_kill(c, reason);
 }
 
+static void cmd_help(struct client *c, struct irc_msg *msg);
+
 static void cmd_motd(struct client *c, struct irc_msg *msg)
 {
 	(void)msg;
@@ -294,6 +311,8 @@ static void relay_to_nick(struct relay *r, const char *target)
 	len = client_line(c, line, "%s %s :%s", r->verb, to->nick, r->text);
 	client_send(to, line, len);
 	c->srv->stats.deliveries++;
+	if (to->away[0] && !r->notice)
+		client_reply(c, RPL_AWAY, "%s :%s", to->nick, to->away);
 }
 
 static bool relay_one(const char *target, void *arg)
@@ -324,6 +343,7 @@ static void relay(struct client *c, struct irc_msg *msg, const char *verb,
 		return;
 	}
 	r.text = msg->params[1];
+	c->spoke_ms = c->srv->now_ms;
 	for_each_target(c, msg->params[0], TARGMAX_MSG, notice, relay_one, &r);
 }
 
@@ -337,74 +357,115 @@ static void cmd_notice(struct client *c, struct irc_msg *msg)
 	relay(c, msg, "NOTICE", true);
 }
 
-static void send_whois_channels(struct client *c, struct client *who)
-{
-	char list[IRC_LINE_MAX + 1];
-	size_t used = 0;
-	unsigned i;
-
-	for (i = 0; i < who->nchannels; i++) {
-		struct channel *ch = who->channels[i].chan;
-		bool op = ch->members[who->channels[i].index].op;
-		size_t need = strlen(ch->name) + 2;
-
-		if (used + need > IRC_TEXT_MAX - PREFIX_MAX - 16)
-			break;
-		used += sprintf(list + used, "%s%s%s", used ? " " : "",
-				op ? "@" : "", ch->name);
-	}
-	if (used)
-		client_reply(c, RPL_WHOISCHANNELS, "%s :%s", who->nick, list);
-}
-
-static void cmd_whois(struct client *c, struct irc_msg *msg)
-{
-	const char *nick = irc_last_param(msg);
-	struct client *who = client_find(c->srv, nick);
-
-	if (!who || !who->registered) {
-		err_no_such_nick(c, nick);
-	} else {
-		client_reply(c, RPL_WHOISUSER, "%s %s %s * :%s", who->nick, who->user,
-			     who->host, who->realname);
-		send_whois_channels(c, who);
-		client_reply(c, RPL_WHOISSERVER, "%s %s :%s", who->nick,
-			     c->srv->cfg.name, CCHATD_VERSION);
-	}
-	client_reply(c, RPL_ENDOFWHOIS, "%s :End of /WHOIS list.", nick);
-}
-
 /* PRIVMSG first: it is the command the hot path looks up. */
 static const struct command commands[] = {
-	{ "PRIVMSG", cmd_privmsg, 0, true },
-	{ "NOTICE", cmd_notice, 0, true },
-	{ "PING", cmd_ping, 0, false },
-	{ "PONG", cmd_pong, 0, false },
-	{ "JOIN", cmd_join, 1, true },
-	{ "PART", cmd_part, 1, true },
-	{ "NICK", cmd_nick, 0, false },
-	{ "USER", cmd_user, 4, false },
-	{ "CAP", cmd_cap, 1, false },
-	{ "PASS", cmd_pass, 1, false },
-	{ "QUIT", cmd_quit, 0, false },
-	{ "NAMES", cmd_names, 0, true },
-	{ "TOPIC", cmd_topic, 1, true },
-	{ "LIST", cmd_list, 0, true },
-	{ "WHO", cmd_who, 0, true },
-	{ "WHOIS", cmd_whois, 1, true },
-	{ "KICK", cmd_kick, 2, true },
-	{ "MODE", cmd_mode, 1, true },
-	{ "MOTD", cmd_motd, 0, true },
+	{ "PRIVMSG", cmd_privmsg, 0, true, false,
+	  "PRIVMSG <target>[,<target>] :<text>  to channels or nicks" },
+	{ "NOTICE", cmd_notice, 0, true, false,
+	  "NOTICE <target>[,<target>] :<text>  like PRIVMSG, never answered" },
+	{ "PING", cmd_ping, 0, false, false, "PING <token>  answered with PONG" },
+	{ "PONG", cmd_pong, 0, false, false, "PONG <token>  answers PING" },
+	{ "JOIN", cmd_join, 1, true, false,
+	  "JOIN <#chan>[,<#chan>] [<key>[,<key>]]  or JOIN 0 to leave all" },
+	{ "PART", cmd_part, 1, true, false,
+	  "PART <#chan>[,<#chan>] [:<reason>]" },
+	{ "NICK", cmd_nick, 0, false, false, "NICK <nick>" },
+	{ "USER", cmd_user, 4, false, false,
+	  "USER <user> 0 * :<real name>" },
+	{ "CAP", cmd_cap, 1, false, false,
+	  "CAP LS [302] | LIST | REQ :<caps> | END" },
+	{ "PASS", cmd_pass, 1, false, false, "PASS <password>  (ignored)" },
+	{ "QUIT", cmd_quit, 0, false, false, "QUIT [:<reason>]" },
+	{ "NAMES", cmd_names, 0, true, false, "NAMES <#chan>[,<#chan>]" },
+	{ "TOPIC", cmd_topic, 1, true, false, "TOPIC <#chan> [:<topic>]" },
+	{ "LIST", cmd_list, 0, true, false, "LIST [<#chan>[,<#chan>]]" },
+	{ "WHO", cmd_who, 0, true, false, "WHO <#chan|nick>" },
+	{ "WHOIS", cmd_whois, 1, true, false, "WHOIS [<server>] <nick>" },
+	{ "WHOWAS", cmd_whowas, 1, true, false, "WHOWAS <nick> [<count>]" },
+	{ "KICK", cmd_kick, 2, true, false,
+	  "KICK <#chan> <nick>[,<nick>] [:<reason>]" },
+	{ "MODE", cmd_mode, 1, true, false,
+	  "MODE <#chan|nick> [<modes> [<params>...]]" },
+	{ "MOTD", cmd_motd, 0, true, false, "MOTD  the message of the day" },
+	{ "AWAY", cmd_away, 0, true, false,
+	  "AWAY [:<message>]  marks you away; without a message, back" },
+	{ "ISON", cmd_ison, 1, true, false, "ISON <nick> [<nick>...]" },
+	{ "USERHOST", cmd_userhost, 1, true, false,
+	  "USERHOST <nick> [<nick>...]  (at most 5)" },
+	{ "LUSERS", cmd_lusers, 0, true, false, "LUSERS  user counts" },
+	{ "VERSION", cmd_version, 0, true, false, "VERSION  and the 005 lines" },
+	{ "TIME", cmd_time, 0, true, false, "TIME  the server's clock" },
+	{ "INFO", cmd_info, 0, true, false, "INFO  about this server" },
+	{ "ADMIN", cmd_admin, 0, true, false, "ADMIN  who runs this server" },
+	{ "STATS", cmd_stats, 1, true, false,
+	  "STATS <u|m|o>  uptime, command use, operators" },
+	{ "HELP", cmd_help, 0, true, false, "HELP [<command>]" },
+	{ "MONITOR", cmd_monitor, 1, true, false,
+	  "MONITOR +<nicks> | -<nicks> | C | L | S" },
 };
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* How often each command of commands[] ran (STATS m). */
+static uint64_t command_uses[NCOMMANDS];
 
 static const struct command *find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcasecmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+void send_command_stats(struct client *c)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (command_uses[i])
+			client_reply(c, RPL_STATSCOMMANDS, "%s %llu 0 0",
+				     commands[i].name,
+				     (unsigned long long)command_uses[i]);
+}
+
+static void help_index(struct client *c)
+{
+	char line[IRC_LINE_MAX + 1];
+	size_t used = 0, i;
+
+	client_reply(c, RPL_HELPSTART, "* :Commands (HELP <command> for "
+		     "one):");
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (used + strlen(commands[i].name) + 1 > 60) {
+			client_reply(c, RPL_HELPTXT, "* :%s", line);
+			used = 0;
+		}
+		used += snprintf(line + used, sizeof(line) - used, "%s%s",
+				 used ? " " : "", commands[i].name);
+	}
+	if (used)
+		client_reply(c, RPL_HELPTXT, "* :%s", line);
+	client_reply(c, RPL_ENDOFHELP, "* :End of /HELP");
+}
+
+static void cmd_help(struct client *c, struct irc_msg *msg)
+{
+	const struct command *cmd;
+
+	if (!msg->nparams || !msg->params[0][0]) {
+		help_index(c);
+		return;
+	}
+	cmd = find_command(msg->params[0]);
+	if (!cmd) {
+		client_reply(c, ERR_HELPNOTFOUND, "%s :No help available on "
+			     "this topic", msg->params[0]);
+		return;
+	}
+	client_reply(c, RPL_HELPSTART, "%s :%s", cmd->name, cmd->help);
+	client_reply(c, RPL_ENDOFHELP, "%s :End of /HELP", cmd->name);
 }
 
 void command_dispatch(struct client *c, struct irc_msg *msg)
@@ -413,10 +474,11 @@ void command_dispatch(struct client *c, struct irc_msg *msg)
 
 	if (!cmd) {
 		if (c->registered)
-			client_reply(c, ERR_UNKNOWNCOMMAND, "%s :Unknown command",
-				     msg->command);
+			client_reply(c, ERR_UNKNOWNCOMMAND,
+				     "%s :Unknown command", msg->command);
 		else
-			client_reply(c, ERR_NOTREGISTERED, ":You have not registered");
+			client_reply(c, ERR_NOTREGISTERED,
+				     ":You have not registered");
 		return;
 	}
 	if (cmd->needs_registration && !c->registered) {
@@ -424,8 +486,15 @@ void command_dispatch(struct client *c, struct irc_msg *msg)
 		return;
 	}
 	if (msg->nparams < cmd->min_params) {
-		client_reply(c, ERR_NEEDMOREPARAMS, "%s :Not enough parameters", cmd->name);
+		client_reply(c, ERR_NEEDMOREPARAMS,
+			     "%s :Not enough parameters", cmd->name);
 		return;
 	}
+	if (cmd->oper_only && !c->mode_oper) {
+		client_reply(c, ERR_NOPRIVILEGES, ":Permission Denied- You're "
+			     "not an IRC operator");
+		return;
+	}
+	command_uses[cmd - commands]++;
 	cmd->fn(c, msg);
 }

@@ -8,7 +8,19 @@
 typedef void command_fn(struct client *c, struct irc_msg *msg);
 
 command_fn cmd_join, cmd_part, cmd_topic, cmd_names, cmd_list, cmd_who,
-	cmd_kick, cmd_mode;
+	cmd_kick, cmd_mode, cmd_invite;                 /* channel_commands.c */
+command_fn cmd_away, cmd_ison, cmd_userhost, cmd_whois, cmd_whowas,
+	cmd_oper, cmd_kill, cmd_wallops;                /* user_commands.c */
+command_fn cmd_lusers, cmd_version, cmd_time, cmd_info, cmd_admin,
+	cmd_stats;                                      /* server_commands.c */
+command_fn cmd_monitor;                                 /* monitor.c */
+
+/* MODE on a nick (user_commands.c). */
+void user_mode(struct client *c, struct irc_msg *msg);
+/* 251-255, 265, 266. */
+void send_lusers(struct client *c);
+/* STATS m: 212 per command used so far. */
+void send_command_stats(struct client *c);
 
 /*
  * Calls fn for each item of a comma-separated list of targets (the list

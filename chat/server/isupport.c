@@ -40,6 +40,7 @@ static void add_targmax(struct isupport *is)
 		{ "JOIN", TARGMAX_JOIN }, { "PART", TARGMAX_PART },
 		{ "NAMES", TARGMAX_NAMES }, { "LIST", TARGMAX_LIST },
 		{ "KICK", TARGMAX_KICK }, { "WHOIS", TARGMAX_WHOIS },
+		{ "WHOWAS", TARGMAX_WHOWAS }, { "MONITOR", 0 },
 	};
 	char text[ISUPPORT_TOKEN_MAX];
 	size_t used = 0, i;
@@ -71,11 +72,13 @@ static void collect(const struct server *srv, struct isupport *is)
 	add(is, "NICKLEN=%d", IRC_NICK_MAX);
 	add(is, "TOPICLEN=%d", IRC_TOPIC_MAX);
 	add(is, "KICKLEN=%d", REASON_MAX);
+	add(is, "AWAYLEN=%d", AWAY_MAX);
 	add(is, "USERLEN=%d", IRC_USER_MAX);
 	add(is, "HOSTLEN=%d", HOST_MAX - 1);
 	add(is, "MAXTARGETS=%d", TARGMAX_MSG);
 	add_targmax(is);
 	add(is, "NETWORK=%s", CCHATD_NETWORK);
+	add(is, "MONITOR=%d", MONITOR_MAX);
 }
 
 void send_isupport(struct client *c)

@@ -185,6 +185,7 @@ int server_init(struct server *srv)
 	list_init(&srv->urgent);
 	list_init(&srv->throttled);
 	list_init(&srv->dead);
+	list_init(&srv->monitoring);
 	srv->signal_watch.fd = -1;
 	srv->epfd = -1;
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);

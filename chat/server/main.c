@@ -112,6 +112,9 @@ static void config_defaults(struct server_config *cfg)
 	cfg->ping_timeout = DEFAULT_PING_TIMEOUT;
 	cfg->console = -1;
 	cfg->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
+	cfg->admin_location = DEFAULT_ADMIN_LOCATION;
+	cfg->admin_info = DEFAULT_ADMIN_INFO;
+	cfg->admin_email = DEFAULT_ADMIN_EMAIL;
 }
 
 /* A whole decimal number in [min, max], or exit with a clear message. */

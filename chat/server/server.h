@@ -22,6 +22,8 @@
 
 #define CCHATD_VERSION "cchatd-1.0"
 #define CCHATD_NETWORK "cchat"
+#define USER_MODES "iow"        /* 004: the user modes there are */
+#define CHANNEL_MODES "n"       /* 004: the channel modes there are */
 
 #define DEFAULT_PORT "6667"
 #define DEFAULT_SERVER_NAME "cchatd.local"
@@ -49,6 +51,9 @@
 #define DEFAULT_PING_INTERVAL 90        /* idle seconds before our PING */
 #define DEFAULT_PING_TIMEOUT 60         /* seconds to answer that PING */
 #define DEFAULT_SHUTDOWN_GRACE_MS 2000  /* to flush ERROR at shutdown */
+#define DEFAULT_ADMIN_LOCATION "cchat server"
+#define DEFAULT_ADMIN_INFO "No administrative details configured"
+#define DEFAULT_ADMIN_EMAIL "root@localhost"
 #define SUGGESTED_SECURE_PORT "6697"    /* documented; the port is off by default */
 #define DEFAULT_HANDSHAKE_TIMEOUT 10    /* seconds to finish the encrypted handshake */
 
@@ -73,7 +78,19 @@
 #define ACCEPT_BATCH 256        /* connections accepted per wakeup */
 #define HOUSEKEEPING_MS 1000    /* timeout scan period */
 #define MOTD_LINES_MAX 100      /* lines of the MOTD file kept */
+#define AWAY_MAX 200            /* AWAYLEN: bytes of an away message kept */
+#define WHOWAS_MAX 256          /* nicks remembered for WHOWAS */
+#define MONITOR_MAX 100         /* MONITOR=: nicks one client may watch */
+#define USERHOST_MAX 5          /* nicks one USERHOST answers (RFC 2812) */
+#define OPERS_MAX 32            /* oper entries of the config file */
 #define LISTEN_BACKLOG 4096     /* pending connections per socket */
+
+/* An operator block of the config file: OPER name password. */
+struct oper {
+	char name[IRC_NICK_MAX + 1];
+	char hash[128];         /* crypt(3) form, e.g. $6$salt$... */
+	char host_mask[HOST_MAX + IRC_USER_MAX + 2]; /* user@host, wildcards */
+};
 
 struct server_config {
 	const char *listen[LISTEN_MAX];
@@ -98,6 +115,11 @@ struct server_config {
 	const char *secure_port; /* NULL: no encrypted listener */
 	unsigned handshake_timeout;
 	struct secure_options secure;
+	const char *admin_location; /* ADMIN: 257 */
+	const char *admin_info;     /* 258 */
+	const char *admin_email;    /* 259 */
+	struct oper opers[OPERS_MAX];
+	unsigned nopers;
 };
 
 /* What an epoll event's data.ptr points at. */
@@ -139,11 +161,18 @@ struct client {
 	bool registered;
 	bool has_user;
 	bool cap_negotiating;   /* CAP LS seen, CAP END not yet */
-	bool mode_invisible;
+	bool mode_invisible;    /* +i */
+	bool mode_wallops;      /* +w: receives WALLOPS */
+	bool mode_oper;         /* +o: a server operator (OPER) */
 	bool is_dead;
 	bool want_write;        /* EPOLLOUT is armed */
 	bool ping_pending;
 	char quit_reason[REASON_MAX + 1];
+	char away[AWAY_MAX + 1]; /* "" while not away */
+	time_t signon;          /* wall clock at registration (317) */
+	int64_t spoke_ms;       /* last PRIVMSG or NOTICE sent (idle, 317) */
+	struct monitor_list *monitor; /* MONITOR nicks, NULL: none yet */
+	struct list_node monitoring;  /* srv->monitoring while it has some */
 
 	int64_t tokens_ms;      /* flood bucket in milli-lines */
 	int64_t refill_at_ms;
@@ -185,6 +214,15 @@ struct channel {
 	struct member *members;
 };
 
+/* One nick that signed off or changed, for WHOWAS. */
+struct whowas {
+	char nick[IRC_NICK_MAX + 1];
+	char user[IRC_USER_MAX + 1];
+	char host[HOST_MAX];
+	char realname[REALNAME_MAX + 1];
+	time_t when;
+};
+
 struct server_stats {
 	uint64_t lines_in;
 	uint64_t deliveries;    /* lines queued to receivers by fan-out */
@@ -215,7 +253,14 @@ struct server {
 	struct list_node urgent; /* output to write this turn */
 	struct list_node throttled;
 	struct list_node dead;
+	struct list_node monitoring; /* clients with a MONITOR list */
 	unsigned nclients;
+	unsigned nregistered;   /* LUSERS: registered clients */
+	unsigned ninvisible;    /* of those, with +i */
+	unsigned nopers;        /* of those, with +o */
+	unsigned max_registered; /* highest nregistered so far (265/266) */
+	struct whowas whowas[WHOWAS_MAX]; /* a ring, newest at whowas_next-1 */
+	unsigned whowas_next, whowas_count;
 	uint32_t mark;
 
 	int64_t now_ms;         /* CLOCK_MONOTONIC at this loop turn */
@@ -287,6 +332,12 @@ struct channel *channel_get(struct server *srv, const char *name);
 int channel_join(struct channel *ch, struct client *c);
 bool channel_leave(struct channel *ch, struct client *c);
 struct member *channel_member(struct channel *ch, const struct client *c);
+/* The status prefix of m as viewer c sees it ("@", "+", "" ...) into
+ * out (3 bytes). */
+void member_prefix(const struct member *m, const struct client *viewer,
+		   char *out);
+/* Whether ch is kept out of viewer's WHOIS and LIST (+s, +p). */
+bool channel_hidden_from(const struct channel *ch, const struct client *viewer);
 void channel_send(struct channel *ch, const char *line, size_t len,
 		  const struct client *except);
 void channel_sendf(struct channel *ch, const struct client *except,
@@ -302,6 +353,19 @@ bool kick_member(struct channel *ch, struct client *target,
 
 /* commands.c */
 void command_dispatch(struct client *c, struct irc_msg *msg);
+
+/* user_commands.c: bookkeeping when a nick goes away (WHOWAS) */
+void whowas_remember(struct server *srv, const struct client *c);
+
+/* monitor.c: MONITOR notifications (730/731) to the clients watching */
+void monitor_signed_on(struct client *c);
+void monitor_signed_off(struct client *c, const char *nick);
+void monitor_free(struct client *c);
+
+/* Counters of LUSERS as a client registers, leaves, changes +i/+o. */
+void luser_count(struct client *c, int delta);
+void set_invisible(struct client *c, bool on);
+void set_oper(struct client *c, bool on);
 
 /* console.c */
 int console_start(struct server *srv);

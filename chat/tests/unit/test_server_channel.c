@@ -36,6 +36,7 @@ static int setup(void **state)
 	list_init(&srv.dirty);
 	list_init(&srv.throttled);
 	list_init(&srv.dead);
+	list_init(&srv.monitoring);
 	assert_int_equal(hmap_init(&srv.nicks), 0);
 	assert_int_equal(hmap_init(&srv.channels), 0);
 	srv.epfd = epoll_create1(0);
