@@ -50,7 +50,7 @@ static unsigned int vcd_uid_files(const struct vcd_device *dev)
 	return n ? n : max(dev->limits.max_files / 4, 1U);
 }
 
-/* Four sessions per file of the default share, and one full file. */
+/* Four per file of the default file share, never less than one full file. */
 static unsigned int vcd_uid_sessions(const struct vcd_device *dev)
 {
 	unsigned int n = READ_ONCE(uid_max_sessions);

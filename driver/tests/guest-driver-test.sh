@@ -16,6 +16,13 @@ UNBIND_ROUNDS=5
 # The QEMU device's defaults: exactly this many files and sessions fit.
 DEV_MAX_FILES=256
 DEV_MAX_SESSIONS=64
+# Two ordinary users (no capabilities) and their default shares of the
+# device: max_files / 4 files, max(max_files, max_sessions) sessions.
+UID_A=1000
+UID_B=1001
+UID_FILES=$((DEV_MAX_FILES / 4))
+UID_SESSIONS=$DEV_MAX_FILES
+UID_FLOOD_THREADS=16
 # Kernel log lines that mean the driver (or anything) went wrong.
 KERNEL_BAD='BUG:|WARNING:|Oops|general protection|KASAN|kmemleak|refcount_t|list_(add|del) corruption|hung task'
 
@@ -83,19 +90,20 @@ virtio_name() {
 
 STATS=/sys/kernel/debug/virtio_cryptodev
 
-# Nothing of the driver's may outlive its users: files and requests at 0,
-# one device object (the bound one) once old files are closed.
+# Nothing of the driver's may outlive its users: files, requests and
+# uid shares at 0, one device object (the bound one) once old files are
+# closed.
 stats_idle() {
 	[ "$(cat $STATS/files)" = 0 ] && [ "$(cat $STATS/requests)" = 0 ] &&
-		[ "$(cat $STATS/devices)" = 1 ]
+		[ "$(cat $STATS/users)" = 0 ] && [ "$(cat $STATS/devices)" = 1 ]
 }
 
 check_no_leaks() {
 	if wait_for stats_idle; then
-		ok "$1: no files, requests or old devices left"
+		ok "$1: no files, requests, uid shares or old devices left"
 	else
-		not_ok "$1: no files, requests or old devices left"
-		for f in devices files requests; do
+		not_ok "$1: no files, requests, uid shares or old devices left"
+		for f in devices files requests users; do
 			echo "# $f: $(cat $STATS/$f)"
 		done
 	fi
@@ -130,6 +138,32 @@ test_basic() {
 	run_tap threads vcd-smoke threads $THREADS $THREAD_ROUNDS
 	run_tap limits vcd-smoke limits $DEV_MAX_FILES $DEV_MAX_SESSIONS
 	check_no_leaks basic
+}
+
+# Per-uid shares: uid A takes exactly its files and sessions and more
+# in-flight bytes than its budget (its submitters wait, none fails), uid B
+# still opens, creates a session and encrypts; root raises the shares
+# through the parameters and uid A gets more; once uid A closed
+# everything it has its whole share again.
+test_fair() {
+	run_tap fair vcd-smoke fair $UID_A $UID_B $UID_FILES $UID_SESSIONS
+	check_no_leaks fair
+
+	# SIGKILL of a uid's submitters in flight, waiting for its budget and
+	# opening files: every charge comes back (the whole share again).
+	vcd-smoke as $UID_A flood $UID_FLOOD_THREADS > /tmp/flood.out 2>&1 &
+	k1=$!
+	vcd-smoke as $UID_A storm 100000 > /dev/null 2>&1 &
+	k2=$!
+	sleep 1
+	kill -9 $k1 $k2
+	wait $k1 $k2 2> /dev/null
+	check "uid $UID_A flooded the device until killed" \
+		grep -q flood /tmp/flood.out
+	check_no_leaks fair-kill
+	run_tap fair-after-kill vcd-smoke as $UID_A limits $UID_FILES \
+		$DEV_MAX_SESSIONS
+	check_no_leaks fair-after-kill
 }
 
 # More requests at once than the queues take: with queue_depth=2 the
@@ -227,14 +261,17 @@ test_unbind() {
 	check "/dev/crypto after bind" wait_for '[ -c /dev/crypto ]'
 	run_tap rebind vcd-smoke storm 10
 
-	# Unbind under load, again and again.
+	# Unbind under load, again and again; an ordinary user's share goes
+	# with its files and requests.
 	i=0
 	while [ $i -lt $UNBIND_ROUNDS ]; do
 		vcd-smoke threads $THREADS 100000 > /dev/null 2>&1 &
 		load=$!
+		vcd-smoke as $UID_A flood 4 > /dev/null 2>&1 &
+		uload=$!
 		sleep 0.5
 		echo "$vdev" > "$DRV_DIR/unbind"
-		wait $load
+		wait $load $uload
 		echo "$vdev" > "$DRV_DIR/bind"
 		wait_for '[ -c /dev/crypto ]'
 		i=$((i + 1))
@@ -273,6 +310,8 @@ section load
 test_load
 section basic
 test_basic
+section fair
+test_fair
 section ring_full
 test_ring_full
 section kill

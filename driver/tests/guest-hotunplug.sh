@@ -36,17 +36,28 @@ vcd-smoke busy > /tmp/busy.out 2>&1 &
 busy=$!
 vcd-smoke threads 4 100000 > /tmp/threads.out 2>&1 &
 threads=$!
+# An ordinary user's requests too: its share must go with them.
+vcd-smoke as 1000 flood 4 > /tmp/flood.out 2>&1 &
+flood=$!
 sleep 1
 
 # A file stays open across the unplug: it must answer ENODEV, then close.
 vcd-smoke gone "echo ready-for-unplug; sh $0 --wait-gone" ||
 	status=1
-wait $busy $threads
-if grep -q 'device gone' /tmp/busy.out; then
+wait $busy $threads $flood
+if grep -q 'device gone' /tmp/busy.out && grep -q 'device gone' /tmp/flood.out
+then
 	echo "ok - requests in flight at the unplug end with ENODEV"
 else
 	echo "not ok - requests in flight at the unplug end with ENODEV"
-	sed 's/^/# /' /tmp/busy.out /tmp/threads.out
+	sed 's/^/# /' /tmp/busy.out /tmp/threads.out /tmp/flood.out
+	status=1
+fi
+users=$(cat /sys/kernel/debug/virtio_cryptodev/users 2>/dev/null)
+if [ "$users" = 0 ]; then
+	echo "ok - no uid share left after the unplug"
+else
+	echo "not ok - no uid share left after the unplug (users '$users')"
 	status=1
 fi
 echo ready-for-plug
