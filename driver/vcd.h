@@ -244,7 +244,7 @@ void vcd_drop_unused(struct vcd_device *dev);
 int vcd_status_to_errno(u32 opcode, u32 status);
 bool vcd_req_answered(const struct vcd_req *req);
 
-/* vcd_user.c; every function takes a NULL user (exempt) as a no-op */
+/* vcd_user.c; a NULL user (an exempt opener) makes each a no-op */
 struct vcd_user *vcd_user_open(struct vcd_device *dev);
 void vcd_user_close(struct vcd_user *u, unsigned int sessions);
 int vcd_user_add_session(struct vcd_user *u);
