@@ -26,7 +26,9 @@ CDT_BUILD := $(BUILD)/tests/cryptodev
 CDT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,\
 	$(BASE_CFLAGS)) $(CFLAGS) -I$(CDT_SRC)
 CDT_LDFLAGS := -static -pthread
-# The host engine's plain-C core, compiled in as it is (it is the subject).
+# The device's plain-C core and host forwarding, compiled in as they are
+# (they are the subject).
+CDT_CORE_C := $(TOP)/qemu/tree/hw/virtio/virtio-cryptodev-core.c
 CDT_HOSTCORE_C := $(TOP)/qemu/tree/hw/virtio/virtio-cryptodev-host-core.c
 CDT_HOSTCORE_CFLAGS := $(CDT_CFLAGS) -DVIRTIO_CRYPTODEV_STANDALONE \
 	-I$(TOP)/qemu/tree/include
@@ -87,6 +89,10 @@ $(CDT_BUILD)/cryptodev-hostcore-kat.o: $(CDT_SRC)/cryptodev-hostcore-kat.c
 	@mkdir -p $(@D)
 	$(CC) $(CDT_HOSTCORE_CFLAGS) -c -o $@ $<
 
+$(CDT_BUILD)/core.o: $(CDT_CORE_C)
+	@mkdir -p $(@D)
+	$(CC) $(CDT_HOSTCORE_CFLAGS) -c -o $@ $<
+
 $(CDT_BUILD)/host-core.o: $(CDT_HOSTCORE_C)
 	@mkdir -p $(@D)
 	$(CC) $(CDT_HOSTCORE_CFLAGS) -c -o $@ $<
@@ -104,7 +110,7 @@ $(CDT_SPEED): $(CDT_BUILD)/cryptodev-speed.o
 	$(CC) -o $@ $^ $(CDT_LDFLAGS)
 
 $(CDT_HOSTCORE_KAT): $(CDT_BUILD)/cryptodev-hostcore-kat.o \
-		$(CDT_BUILD)/host-core.o $(CDT_KAT_OBJS)
+		$(CDT_BUILD)/core.o $(CDT_BUILD)/host-core.o $(CDT_KAT_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(CDT_LDFLAGS)
 

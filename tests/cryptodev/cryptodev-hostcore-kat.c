@@ -2,8 +2,9 @@
 /*
  * cryptodev-hostcore-kat: the QEMU device's host engine, proven against a
  * real kernel /dev/crypto.  This program links the device's own
- * qemu/tree/hw/virtio/virtio-cryptodev-host-core.c (plain C, no QEMU) and
- * runs the standard vectors through it: each cryptodev call of the KAT is
+ * engine-neutral core (qemu/tree/hw/virtio/virtio-cryptodev-core.c) and
+ * host forwarding (virtio-cryptodev-host-core.c), both plain C without
+ * QEMU, and runs the standard vectors through them: each cryptodev call of the KAT is
  * turned into the virtio request the guest driver would send (the flag
  * and length rules of docs/virtio-cryptodev.md), checked with the core's
  * vcd_check_*() and executed with its vcd_host_*() forwarding, exactly as
@@ -21,6 +22,7 @@
 
 #include <crypto/cryptodev.h>
 #include <virtio_cryptodev.h>
+#include <hw/virtio/virtio-cryptodev-core.h>
 #include <hw/virtio/virtio-cryptodev-host-core.h>
 
 #include "kat.h"

@@ -16,6 +16,7 @@
 #include "qemu/units.h"
 #include "qom/object.h"
 #include "standard-headers/linux/virtio_cryptodev.h"
+#include "hw/virtio/virtio-cryptodev-core.h"
 #include "hw/virtio/virtio-cryptodev-host-core.h"
 
 #define TYPE_VIRTIO_CRYPTODEV "virtio-cryptodev-device"
