@@ -17,10 +17,10 @@
 
 DRV_BUILD := $(TOP)/build/driver
 DRV_VERSION := 0.1
-# The lab pins the guest kernel (vm/lab.conf); LAB_KDIR comes from vm/vm.mk.
+# The lab's guest kernel (vm/lab.conf, vm/kernel-abi); LAB_KDIR comes from
+# vm/vm.mk.
 ifeq ($(LAB_KDIR),)
-include $(TOP)/vm/lab.conf
-DRV_KDIR := /usr/src/linux-headers-$(LAB_KERNEL_ABI)-amd64
+DRV_KDIR := /usr/src/linux-headers-$(shell $(TOP)/vm/kernel-abi)-amd64
 DRV_KDEP :=
 else
 DRV_KDIR := $(LAB_KDIR)

@@ -7,6 +7,7 @@
 #   make lab             everything below: QEMU, guest kernel, initramfs
 #   make lab-qemu        (re)build QEMU; incremental after a change in qemu/
 #   make lab-kernel      install the pinned guest kernel, headers and kbuild
+#                        (the newest 6.12 when the pin is gone, with a notice)
 #   make lab-initramfs   (re)build the initramfs when one of its inputs changed
 #   make check-lab       the lab's own tests -> $(RESULTS)/lab.xml
 #   make bench-lab       boot + trivial command timed against the 15 s budget
@@ -25,6 +26,9 @@
 #     	$(MAKE) -C $(LAB_KDIR) M=$(dir of a build copy) modules
 #
 # Variables to read
+#   LAB_KERNEL_ABI_USED  the Debian ABI in use: LAB_KERNEL_ABI of vm/lab.conf,
+#                  or the newest 6.12 apt offers when that one is gone
+#                  (vm/kernel-install; build/vm/kernel-abi records it)
 #   LAB_KVER       guest kernel release, e.g. 6.12.117+deb12-amd64
 #   LAB_KDIR       its headers (Kbuild's KDIR), /usr/src/linux-headers-$(LAB_KVER)
 #   LAB_KERNEL     its image, /boot/vmlinuz-$(LAB_KVER)
@@ -44,10 +48,24 @@
 
 include $(TOP)/vm/lab.conf
 
-LAB_KVER := $(LAB_KERNEL_ABI)-amd64
+LAB_BUILD := $(TOP)/build/vm
+# The guest kernel in use: the pin, or, when the archive no longer has it,
+# the 6.12 vm/kernel-install chose instead (with a notice).  Make learns it
+# from a makefile generated here and remade, before anything else runs,
+# when the pin or the choice changes; make then starts over with it, so
+# every rule of one run sees the same version.
+LAB_KERNEL_MK := $(LAB_BUILD)/kernel.mk
+-include $(LAB_KERNEL_MK)
+$(LAB_KERNEL_MK): $(TOP)/vm/lab.conf $(TOP)/vm/kernel-install \
+		$(wildcard $(LAB_BUILD)/kernel-abi)
+	@mkdir -p $(@D)
+	@abi=$$($(TOP)/vm/kernel-install --resolve) && \
+		echo "LAB_KERNEL_ABI_USED := $$abi" > $@
+LAB_KERNEL_ABI_USED ?= $(LAB_KERNEL_ABI)
+
+LAB_KVER := $(LAB_KERNEL_ABI_USED)-amd64
 LAB_KDIR := /usr/src/linux-headers-$(LAB_KVER)
 LAB_KERNEL := /boot/vmlinuz-$(LAB_KVER)
-LAB_BUILD := $(TOP)/build/vm
 LAB_QEMU_SRC := $(LAB_BUILD)/qemu/src
 LAB_QEMU := $(LAB_BUILD)/qemu/build/qemu-system-x86_64
 LAB_INITRAMFS := $(LAB_BUILD)/initramfs.cpio

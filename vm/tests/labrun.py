@@ -29,6 +29,18 @@ def read_lab_conf():
     return conf
 
 
+def lab_kernel_abi(conf):
+    """The Debian ABI the lab uses: vm/kernel-install's choice for this pin
+    (build/vm/kernel-abi, "PIN USED"), else the pin itself."""
+    pin = conf["LAB_KERNEL_ABI"]
+    try:
+        with open(os.path.join(TOP, "build", "vm", "kernel-abi")) as f:
+            words = f.read().split()
+    except OSError:
+        return pin
+    return words[1] if len(words) == 2 and words[0] == pin else pin
+
+
 class GuestRun:
     def __init__(self, proc, seconds):
         self.returncode = proc.returncode

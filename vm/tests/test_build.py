@@ -4,7 +4,7 @@ project's QEMU files, the patch series, the initramfs."""
 import os
 import subprocess
 
-from labrun import TOP, read_lab_conf
+from labrun import TOP, lab_kernel_abi, read_lab_conf
 
 QEMU_WORK = os.path.join(TOP, "build/vm/qemu")
 STANDARD_HEADERS = {
@@ -73,7 +73,7 @@ def test_patch_series_is_git_format():
 
 
 def test_initramfs_has_modprobe_data_and_the_test_module():
-    kver = read_lab_conf()["LAB_KERNEL_ABI"] + "-amd64"
+    kver = lab_kernel_abi(read_lab_conf()) + "-amd64"
     listing = subprocess.run(["cpio", "-it", "--quiet"],
                              stdin=open(os.path.join(TOP, "build/vm/initramfs.cpio"), "rb"),
                              capture_output=True, text=True).stdout.split()

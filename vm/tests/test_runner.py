@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from labrun import (RUN, TOP, GUEST_TIMEOUT_S, read_lab_conf, run_guest,
-                      process_alive)
+from labrun import (RUN, TOP, GUEST_TIMEOUT_S, lab_kernel_abi, read_lab_conf,
+                    run_guest, process_alive)
 
 EXIT_TIMEOUT = 124
 EXIT_KERNEL_PROBLEM = 125
@@ -62,7 +62,7 @@ def test_command_with_quotes_and_newlines():
 
 
 def test_guest_runs_the_pinned_kernel():
-    kver = read_lab_conf()["LAB_KERNEL_ABI"] + "-amd64"
+    kver = lab_kernel_abi(read_lab_conf()) + "-amd64"
     result = run_guest("uname -r")
     assert result.stdout.strip() == kver, result
 
