@@ -49,7 +49,7 @@ $(CHAT_SERVER_LIB): $(call CHAT_OBJ,$(CHAT_SERVER_SRCS))
 $(BIN)/cchatd: $(CHAT_BUILD)/server/main.o $(CHAT_SERVER_LIB) \
 		$(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(SECURE_CRYPTO_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(SECURE_CRYPTO_LIBS) -lcrypt
 
 # Only the transports (and their shared socket side) see the library's
 # header.
@@ -60,7 +60,7 @@ $(CHAT_BUILD)/server/transport_secure.o $(CHAT_BUILD)/common/secure_io.o: \
 # the common library.
 $(CHAT_UNIT_DIR)/test_server_%: $(CHAT_UNIT_DIR)/test_server_%.o \
 		$(CHAT_SERVER_LIB) $(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(SECURE_CRYPTO_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(SECURE_CRYPTO_LIBS) -lcrypt
 
 # The server tests include the server's own headers.
 $(CHAT_UNIT_DIR)/test_server_%.o: CHAT_CFLAGS += -I$(TOP)/chat/server

@@ -26,6 +26,10 @@ int irc_parse(char *line, struct irc_msg *msg)
 	char *p = skip_spaces(line);
 
 	memset(msg, 0, sizeof(*msg));
+	if (*p == '@') {
+		msg->tags = p + 1;
+		p = skip_spaces(end_word(p));
+	}
 	if (*p == ':') {
 		msg->prefix = p + 1;
 		p = skip_spaces(end_word(p));
@@ -308,4 +312,72 @@ size_t irc_utf8_cut(const char *s, size_t len, size_t max)
 	while (n > 0 && max - n < 3 && (p[n] & 0xc0) == 0x80)
 		n--;
 	return (p[n] & 0xc0) == 0x80 ? max : n;
+}
+
+/* Iterative glob match: on a mismatch after a '*', the star takes one
+ * more character and the match resumes there, so no input can make it
+ * take more than O(len(mask) * len(text)) steps. */
+bool irc_mask_match(const char *mask, const char *text)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*text) {
+		if (*mask == '*') {
+			star = mask++;
+			resume = text;
+		} else if (*mask == '?' ||
+			   (*mask && irc_tolower(*mask) ==
+				     irc_tolower(*text))) {
+			mask++;
+			text++;
+		} else if (star) {
+			mask = star + 1;
+			text = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*mask == '*')
+		mask++;
+	return !*mask;
+}
+
+/* A client-only tag is "+name[=value]"; the name is letters, digits,
+ * '-', '/' and '.' (IRCv3 message-tags), the value anything the parser
+ * left in it (no space, no ';'). */
+static bool client_tag_ok(const char *tag, size_t len)
+{
+	size_t i;
+
+	if (len < 2 || tag[0] != '+')
+		return false;
+	for (i = 1; i < len && tag[i] != '='; i++)
+		if (!(tag[i] >= 'a' && tag[i] <= 'z') &&
+		    !(tag[i] >= 'A' && tag[i] <= 'Z') &&
+		    !(tag[i] >= '0' && tag[i] <= '9') &&
+		    !strchr("-/.", tag[i]))
+			return false;
+	return i > 1;
+}
+
+size_t irc_client_tags(const char *tags, char *out, size_t size)
+{
+	size_t used = 0;
+
+	if (size)
+		out[0] = '\0';
+	while (tags && *tags && size) {
+		size_t len = strcspn(tags, ";");
+
+		if (client_tag_ok(tags, len) &&
+		    used + !!used + len < size) {
+			if (used)
+				out[used++] = ';';
+			memcpy(out + used, tags, len);
+			used += len;
+			out[used] = '\0';
+		}
+		tags += len + (tags[len] == ';');
+	}
+	return used;
 }

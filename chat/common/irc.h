@@ -24,6 +24,7 @@
 #define IRC_CASEMAPPING "rfc1459"
 
 struct irc_msg {
+	const char *tags;       /* IRCv3 message tags, NULL if none, no '@' */
 	const char *prefix;     /* NULL if none, without ':' */
 	const char *command;    /* verb or 3-digit numeric */
 	int nparams;
@@ -31,7 +32,9 @@ struct irc_msg {
 };
 
 /*
- * Parse one line (no CR LF) in place: spaces that separate the parts are
+ * Parse one line (no CR LF) in place: an IRCv3 tags part ("@a=b;c ")
+ * first if there is one, then as RFC 1459 says.  Spaces that separate
+ * the parts are
  * overwritten with NULs and msg points into line.  Runs of spaces count
  * as one separator.  A 16th and later middle parameter is folded into
  * the 15th together with the rest of the line, as RFC 1459 allows.
@@ -107,6 +110,20 @@ int irc_casecmp(const char *a, const char *b);
 uint32_t irc_casehash(const char *s);
 /* Copy src folded to lower case into dst (size bytes, NUL-terminated). */
 void irc_casefold(char *dst, const char *src, size_t size);
+
+/*
+ * The client-only tags ("+name=value") of a message's tags, joined with
+ * ';' into out (size bytes with the NUL); tags that do not fit whole, and
+ * every other tag, are left out.  Returns the length written.
+ */
+size_t irc_client_tags(const char *tags, char *out, size_t size);
+
+/*
+ * Wildcard match under rfc1459 case folding: '*' matches any run of
+ * bytes (also none), '?' exactly one (RFC 2812 2.5 masks).  Used for
+ * ban masks (nick!user@host) and operator host masks.
+ */
+bool irc_mask_match(const char *mask, const char *text);
 
 /*
  * RFC 2812 nickname: a letter or one of []\`_^{|} first, then letters,

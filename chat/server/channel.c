@@ -31,6 +31,7 @@ struct channel *channel_get(struct server *srv, const char *name)
 		return NULL;
 	snprintf(ch->name, sizeof(ch->name), "%s", name);
 	ch->created = time(NULL);
+	ch->modes = CMODE_NO_OUTSIDE;
 	ch->node.key = ch->name;
 	hmap_insert(&srv->channels, &ch->node);
 	return ch;
@@ -40,6 +41,8 @@ static void channel_free(struct server *srv, struct channel *ch)
 {
 	hmap_remove(&srv->channels, &ch->node);
 	free(ch->members);
+	free(ch->bans);
+	free(ch->invites);
 	free(ch);
 }
 
@@ -72,6 +75,7 @@ int channel_join(struct channel *ch, struct client *c)
 	m->client = c;
 	m->slot = c->nchannels;
 	m->op = ch->nmembers == 0;
+	m->voice = false;
 	c->channels[c->nchannels].chan = ch;
 	c->channels[c->nchannels].index = ch->nmembers;
 	c->nchannels++;
@@ -96,20 +100,114 @@ struct member *channel_member(struct channel *ch, const struct client *c)
 	return slot < 0 ? NULL : &ch->members[c->channels[slot].index];
 }
 
+/* The highest status only, unless viewer asked for multi-prefix. */
 void member_prefix(const struct member *m, const struct client *viewer,
 		   char *out)
 {
-	(void)viewer;
-	out[0] = '\0';
+	size_t n = 0;
+
 	if (m->op)
-		strcpy(out, "@");
+		out[n++] = '@';
+	if (m->voice && (!n || (viewer && viewer->caps & CAP_MULTI_PREFIX)))
+		out[n++] = '+';
+	out[n] = '\0';
 }
 
 bool channel_hidden_from(const struct channel *ch, const struct client *viewer)
 {
-	(void)ch;
-	(void)viewer;
+	return (ch->modes & (CMODE_SECRET | CMODE_PRIVATE)) &&
+	       !channel_member((struct channel *)ch, viewer);
+}
+
+bool channel_banned(const struct channel *ch, const struct client *c)
+{
+	unsigned i;
+
+	for (i = 0; i < ch->nbans; i++)
+		if (irc_mask_match(ch->bans[i].mask, c->prefix))
+			return true;
 	return false;
+}
+
+bool channel_may_send(const struct channel *ch, const struct client *c,
+		      const struct member *m)
+{
+	if (!m)
+		return !(ch->modes & CMODE_NO_OUTSIDE) &&
+		       !(ch->modes & CMODE_MODERATED) &&
+		       !channel_banned(ch, c);
+	if (m->op || m->voice)
+		return true;
+	return !(ch->modes & CMODE_MODERATED) && !channel_banned(ch, c);
+}
+
+/* The oldest invitation makes room for a new one. */
+int channel_invite(struct channel *ch, const char *nick)
+{
+	channel_take_invite(ch, nick);  /* no nick twice */
+	if (!ch->invites) {
+		ch->invites = calloc(INVITES_MAX, sizeof(*ch->invites));
+		if (!ch->invites)
+			return -1;
+	}
+	if (ch->ninvites == INVITES_MAX) {
+		memmove(ch->invites[0], ch->invites[1],
+			(INVITES_MAX - 1) * sizeof(*ch->invites));
+		ch->ninvites--;
+	}
+	snprintf(ch->invites[ch->ninvites++], sizeof(*ch->invites), "%s",
+		 nick);
+	return 0;
+}
+
+bool channel_take_invite(struct channel *ch, const char *nick)
+{
+	unsigned i;
+
+	for (i = 0; i < ch->ninvites; i++) {
+		if (irc_casecmp(ch->invites[i], nick))
+			continue;
+		memmove(ch->invites[i], ch->invites[i + 1],
+			(ch->ninvites - i - 1) * sizeof(*ch->invites));
+		ch->ninvites--;
+		return true;
+	}
+	return false;
+}
+
+void channel_send_caps(struct channel *ch, unsigned caps, const char *line,
+		       size_t len, const struct client *except)
+{
+	uint32_t i;
+
+	for (i = 0; i < ch->nmembers; i++) {
+		struct client *to = ch->members[i].client;
+
+		if (to != except && (to->caps & caps) == caps) {
+			client_send(to, line, len);
+			to->srv->stats.deliveries++;
+		}
+	}
+}
+
+static bool has_status(const struct member *m, char prefix)
+{
+	return m->op || (prefix == '+' && m->voice);
+}
+
+void channel_send_status(struct channel *ch, char prefix, const char *line,
+			 size_t len, const struct client *except)
+{
+	uint32_t i;
+
+	for (i = 0; i < ch->nmembers; i++) {
+		struct member *m = &ch->members[i];
+
+		if (m->client != except && has_status(m, prefix)) {
+			client_send(m->client, line, len);
+			m->client->srv->stats.deliveries++;
+		}
+	}
 }
 
 static void remove_member(struct channel *ch, uint32_t index)
@@ -193,16 +291,25 @@ static uint32_t next_mark(struct server *srv)
 	return ++srv->mark;
 }
 
-/* Sends line once to everyone who shares a channel with c. */
 void send_to_peers(struct client *c, const char *line, size_t len,
 		   bool include_self)
+{
+	if (include_self)
+		client_send(c, line, len);
+	send_to_peers_with(c, line, len, 0);
+}
+
+/* Once to everyone who shares a channel with c and has the caps; c
+ * itself too if it has them (it is its own peer for IRCv3's sake). */
+void send_to_peers_with(struct client *c, const char *line, size_t len,
+			unsigned caps)
 {
 	uint32_t mark = next_mark(c->srv);
 	unsigned i;
 	uint32_t k;
 
 	c->mark = mark;
-	if (include_self)
+	if (caps && (c->caps & caps) == caps)
 		client_send(c, line, len);
 	for (i = 0; i < c->nchannels; i++) {
 		struct channel *ch = c->channels[i].chan;
@@ -213,6 +320,8 @@ void send_to_peers(struct client *c, const char *line, size_t len,
 			if (to->mark == mark)
 				continue;
 			to->mark = mark;
+			if ((to->caps & caps) != caps)
+				continue;
 			client_send(to, line, len);
 			c->srv->stats.deliveries++;
 		}

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Channel commands: JOIN, PART, TOPIC, NAMES, LIST, WHO, KICK and MODE.
+ * Channel commands: JOIN, PART, TOPIC, NAMES, LIST, WHO, KICK, INVITE
+ * and the dispatch of MODE (channel_modes.c, user_commands.c).
  * docs/irc.md lists every reply.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -26,38 +28,124 @@ static void send_names_line(struct client *c, char *line, size_t len)
 	client_send(c, line, len);
 }
 
+/* '=' public, '@' secret, '*' private (RFC 2812 353). */
+static char channel_symbol(const struct channel *ch)
+{
+	if (ch->modes & CMODE_SECRET)
+		return '@';
+	return ch->modes & CMODE_PRIVATE ? '*' : '=';
+}
+
+/* "@+nick", or "@+nick!user@host" for userhost-in-names, into out. */
+static size_t name_entry(const struct member *m, const struct client *viewer,
+			 char *out, size_t size)
+{
+	char prefix[3];
+	const struct client *who = m->client;
+	int n;
+
+	member_prefix(m, viewer, prefix);
+	if (viewer->caps & CAP_USERHOST_IN_NAMES)
+		n = snprintf(out, size, "%s%s", prefix, who->prefix);
+	else
+		n = snprintf(out, size, "%s%s", prefix, who->nick);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 /* As many names per 353 line as fit in IRC_LINE_MAX. */
 void send_names(struct client *c, struct channel *ch)
 {
 	char line[IRC_LINE_MAX + 1];
-	size_t head = snprintf(line, sizeof(line), ":%s %03d %s = %s :",
-			       c->srv->cfg.name, RPL_NAMREPLY, client_nick(c), ch->name);
+	size_t head = snprintf(line, sizeof(line), ":%s %03d %s %c %s :",
+			       c->srv->cfg.name, RPL_NAMREPLY, client_nick(c),
+			       channel_symbol(ch), ch->name);
 	size_t used = head;
 	uint32_t i;
 
-	for (i = 0; i < ch->nmembers; i++) {
-		const struct member *m = &ch->members[i];
-		size_t nick_len = strlen(m->client->nick);
+	for (i = 0; !channel_hidden_from(ch, c) && i < ch->nmembers; i++) {
+		char entry[PREFIX_MAX + 4];
+		size_t len = name_entry(&ch->members[i], c, entry,
+					sizeof(entry));
 
-		if (used + nick_len + 2 > IRC_TEXT_MAX) {
+		if (used + len + 1 > IRC_TEXT_MAX) {
 			send_names_line(c, line, used);
 			used = head;
 		}
 		if (used > head)
 			line[used++] = ' ';
-		if (m->op)
-			line[used++] = '@';
-		memcpy(line + used, m->client->nick, nick_len);
-		used += nick_len;
+		memcpy(line + used, entry, len);
+		used += len;
 	}
 	if (used > head)
 		send_names_line(c, line, used);
 	client_reply(c, RPL_ENDOFNAMES, "%s :End of /NAMES list.", ch->name);
 }
 
+/* The key given for each channel of a JOIN, by position. */
+struct join_args {
+	struct client *client;
+	char names[IRC_LINE_MAX + 1];
+	char keys[IRC_LINE_MAX + 1];
+	char *name_at[IRC_TEXT_MAX / 2 + 1];
+	char *key_at[IRC_TEXT_MAX / 2 + 1];
+	unsigned nnames, nkeys;
+};
+
+static unsigned split_list(char *list, char **items, unsigned max)
+{
+	char *save = NULL, *item;
+	unsigned n = 0;
+
+	/* strsep keeps empty items, so positions stay aligned. */
+	for (save = list; n < max && (item = strsep(&save, ","));)
+		items[n++] = item;
+	return n;
+}
+
+static const char *key_for(const struct join_args *a, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < a->nnames && i < a->nkeys; i++)
+		if (!irc_casecmp(a->name_at[i], name))
+			return a->key_at[i];
+	return "";
+}
+
+/* Bans first, then invite-only, key and limit (an invitation lets a
+ * client past +i and +l, not past a ban or a key). */
+static bool may_join(struct client *c, struct channel *ch, const char *key)
+{
+	bool invited;
+
+	if (channel_banned(ch, c)) {
+		client_reply(c, ERR_BANNEDFROMCHAN, "%s :Cannot join channel "
+			     "(+b)", ch->name);
+		return false;
+	}
+	if (ch->key[0] && strcmp(ch->key, key)) {
+		client_reply(c, ERR_BADCHANNELKEY, "%s :Cannot join channel "
+			     "(+k)", ch->name);
+		return false;
+	}
+	invited = channel_take_invite(ch, c->nick);
+	if ((ch->modes & CMODE_INVITE) && !invited) {
+		client_reply(c, ERR_INVITEONLYCHAN, "%s :Cannot join channel "
+			     "(+i)", ch->name);
+		return false;
+	}
+	if (ch->limit && ch->nmembers >= ch->limit && !invited) {
+		client_reply(c, ERR_CHANNELISFULL, "%s :Cannot join channel "
+			     "(+l)", ch->name);
+		return false;
+	}
+	return true;
+}
+
 static bool join_one(const char *name, void *arg)
 {
-	struct client *c = arg;
+	struct join_args *a = arg;
+	struct client *c = a->client;
 	struct channel *ch;
 	char line[IRC_LINE_MAX + 1];
 	size_t len;
@@ -74,6 +162,8 @@ static bool join_one(const char *name, void *arg)
 			     "%s :You have joined too many channels", name);
 		return true;
 	}
+	if (ch && !may_join(c, ch, key_for(a, name)))
+		return true;
 	ch = channel_get(c->srv, name);
 	if (!ch || channel_join(ch, c)) {
 		client_kill(c, "Out of memory");
@@ -81,6 +171,8 @@ static bool join_one(const char *name, void *arg)
 	}
 	len = client_line(c, line, "JOIN %s", ch->name);
 	channel_send(ch, line, len, NULL);
+	if (c->away[0])
+		send_away_notify(c, ch);  /* away-notify: state on JOIN */
 	send_topic(c, ch, false);
 	send_names(c, ch);
 	return !c->is_dead;
@@ -108,7 +200,22 @@ void cmd_join(struct client *c, struct irc_msg *msg)
 				     NULL);
 		return;
 	}
-	for_each_target(c, msg->params[0], TARGMAX_JOIN, false, join_one, c);
+	struct join_args *a;
+
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		client_kill(c, "Out of memory");
+		return;
+	}
+	a->client = c;
+	snprintf(a->names, sizeof(a->names), "%s", msg->params[0]);
+	snprintf(a->keys, sizeof(a->keys), "%s",
+		 msg->nparams > 1 ? msg->params[1] : "");
+	a->nnames = split_list(a->names, a->name_at, IRC_TEXT_MAX / 2 + 1);
+	a->nkeys = msg->nparams > 1 ?
+		   split_list(a->keys, a->key_at, IRC_TEXT_MAX / 2 + 1) : 0;
+	for_each_target(c, msg->params[0], TARGMAX_JOIN, false, join_one, a);
+	free(a);
 }
 
 struct part_args {
@@ -140,6 +247,7 @@ void cmd_part(struct client *c, struct irc_msg *msg)
 void cmd_topic(struct client *c, struct irc_msg *msg)
 {
 	struct channel *ch = channel_find(c->srv, msg->params[0]);
+	struct member *me;
 	const char *topic;
 	size_t len;
 
@@ -151,8 +259,13 @@ void cmd_topic(struct client *c, struct irc_msg *msg)
 		send_topic(c, ch, true);
 		return;
 	}
-	if (!channel_member(ch, c)) {
+	me = channel_member(ch, c);
+	if (!me) {
 		err_not_on_channel(c, ch->name);
+		return;
+	}
+	if ((ch->modes & CMODE_TOPIC_OPS) && !me->op) {
+		err_not_operator(c, ch->name);
 		return;
 	}
 	topic = msg->params[1];
@@ -194,7 +307,10 @@ static void list_channel(struct client *c, struct channel *ch)
 
 static void list_node(struct hmap_node *n, void *arg)
 {
-	list_channel(arg, container_of(n, struct channel, node));
+	struct channel *ch = container_of(n, struct channel, node);
+
+	if (!channel_hidden_from(ch, arg))
+		list_channel(arg, ch);
 }
 
 static bool list_one(const char *name, void *arg)
@@ -202,7 +318,7 @@ static bool list_one(const char *name, void *arg)
 	struct client *c = arg;
 	struct channel *ch = channel_find(c->srv, name);
 
-	if (ch)
+	if (ch && !channel_hidden_from(ch, c))
 		list_channel(c, ch);
 	return true;
 }
@@ -308,44 +424,43 @@ void cmd_kick(struct client *c, struct irc_msg *msg)
 	for_each_target(c, msg->params[1], TARGMAX_KICK, false, kick_one, &a);
 }
 
-static bool is_ban_list_query(const struct irc_msg *msg)
-{
-	return msg->nparams == 2 && (!strcmp(msg->params[1], "b") ||
-				     !strcmp(msg->params[1], "+b"));
-}
-
-static void channel_mode(struct client *c, struct irc_msg *msg)
-{
-	struct channel *ch = channel_find(c->srv, msg->params[0]);
-	struct member *me = ch ? channel_member(ch, c) : NULL;
-	const char *p;
-
-	if (!ch) {
-		err_no_such_channel(c, msg->params[0]);
-	} else if (msg->nparams == 1) {
-		client_reply(c, RPL_CHANNELMODEIS, "%s +n", ch->name);
-		client_reply(c, RPL_CREATIONTIME, "%s %lld", ch->name,
-			     (long long)ch->created);
-	} else if (is_ban_list_query(msg)) {
-		client_reply(c, RPL_ENDOFBANLIST, "%s :End of channel ban list",
-			     ch->name);
-	} else if (!me) {
-		err_not_on_channel(c, ch->name);
-	} else if (!me->op) {
-		err_not_operator(c, ch->name);
-	} else {
-		for (p = msg->params[1]; *p; p++)
-			if (!strchr("+-n", *p))
-				client_reply(c, ERR_UNKNOWNMODE, "%c :is unknown mode "
-					     "char to me for %s", *p,
-					     ch->name);
-	}
-}
-
 void cmd_mode(struct client *c, struct irc_msg *msg)
 {
 	if (irc_is_channel(msg->params[0]))
 		channel_mode(c, msg);
 	else
 		user_mode(c, msg);
+}
+
+/* INVITE nick #chan: the channel must exist and the inviter be on it
+ * (an operator, if it is +i); the invitation is remembered for one
+ * JOIN. */
+void cmd_invite(struct client *c, struct irc_msg *msg)
+{
+	struct client *target = client_find(c->srv, msg->params[0]);
+	struct channel *ch = channel_find(c->srv, msg->params[1]);
+	struct member *me = ch ? channel_member(ch, c) : NULL;
+
+	if (!target || !target->registered) {
+		err_no_such_nick(c, msg->params[0]);
+	} else if (!ch) {
+		err_no_such_channel(c, msg->params[1]);
+	} else if (!me) {
+		err_not_on_channel(c, ch->name);
+	} else if ((ch->modes & CMODE_INVITE) && !me->op) {
+		err_not_operator(c, ch->name);
+	} else if (channel_member(ch, target)) {
+		client_reply(c, ERR_USERONCHANNEL, "%s %s :is already on "
+			     "channel", target->nick, ch->name);
+	} else if (channel_invite(ch, target->nick)) {
+		client_kill(c, "Out of memory");
+	} else {
+		client_reply(c, RPL_INVITING, "%s %s", target->nick, ch->name);
+		client_sendf(target, ":%s INVITE %s %s", c->prefix,
+			     target->nick, ch->name);
+		if (target->away[0])
+			client_reply(c, RPL_AWAY, "%s :%s", target->nick,
+				     target->away);
+		send_invite_notify(c, ch, target);
+	}
 }

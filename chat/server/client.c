@@ -321,12 +321,10 @@ static void mark_output(struct client *c)
 		make_urgent(c);
 }
 
-void client_send(struct client *c, const char *line, size_t len)
+static void enqueue(struct client *c, const char *line, size_t len)
 {
 	struct server *srv = c->srv;
 
-	if (c->is_dead)
-		return;
 	if (c->out.bytes + len > srv->cfg.sendq) {
 		srv->stats.killed_sendq++;
 		log_msg("%s: send queue over %zu bytes, disconnecting",
@@ -339,6 +337,53 @@ void client_send(struct client *c, const char *line, size_t len)
 		return;
 	}
 	mark_output(c);
+}
+
+/* "time=2026-01-02T03:04:05.678Z" (IRCv3 server-time), UTC. */
+static size_t time_tag(char *out, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(out, size, "time=%Y-%m-%dT%H:%M:%S", &tm);
+	n += snprintf(out + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
+	return n < size ? n : size - 1;
+}
+
+/* The tags c gets on this line: server-time's, and the sender's
+ * client-only tags while a message is being relayed (message-tags). */
+static void send_tagged(struct client *c, const char *line, size_t len)
+{
+	const char *client_tags = c->srv->relay_tags;
+	char buf[TAGS_OUT_MAX + IRC_LINE_MAX + 1];
+	size_t n = 1;
+
+	buf[0] = '@';
+	if (c->caps & CAP_SERVER_TIME)
+		n += time_tag(buf + n, TAGS_OUT_MAX - n);
+	if ((c->caps & CAP_MESSAGE_TAGS) && client_tags && client_tags[0])
+		n += snprintf(buf + n, TAGS_OUT_MAX - n, "%s%s",
+			      n > 1 ? ";" : "", client_tags);
+	if (n == 1 || n >= TAGS_OUT_MAX - 1) {
+		enqueue(c, line, len);
+		return;
+	}
+	buf[n++] = ' ';
+	memcpy(buf + n, line, len);
+	enqueue(c, buf, n + len);
+}
+
+void client_send(struct client *c, const char *line, size_t len)
+{
+	if (c->is_dead)
+		return;
+	if (c->caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS))
+		send_tagged(c, line, len);
+	else
+		enqueue(c, line, len);
 }
 
 void client_sendf(struct client *c, const char *fmt, ...)

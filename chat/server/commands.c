@@ -111,7 +111,7 @@ static void send_welcome(struct client *c)
 	send_motd(c);
 }
 
-static void try_register(struct client *c)
+void try_register(struct client *c)
 {
 	if (c->registered || !c->nick[0] || !c->has_user ||
 	    c->cap_negotiating)
@@ -122,29 +122,6 @@ static void try_register(struct client *c)
 	luser_count(c, 1);
 	send_welcome(c);
 	monitor_signed_on(c);
-}
-
-/* No capabilities are offered; CAP LS holds registration until END. */
-static void cmd_cap(struct client *c, struct irc_msg *msg)
-{
-	const char *sub = msg->params[0];
-	const char *nick = client_nick(c);
-	const char *name = c->srv->cfg.name;
-
-	if (!strcasecmp(sub, "LS")) {
-		c->cap_negotiating = !c->registered;
-		client_sendf(c, ":%s CAP %s LS :", name, nick);
-	} else if (!strcasecmp(sub, "LIST")) {
-		client_sendf(c, ":%s CAP %s LIST :", name, nick);
-	} else if (!strcasecmp(sub, "REQ")) {
-		client_sendf(c, ":%s CAP %s NAK :%s", name, nick,
-			     msg->nparams > 1 ? msg->params[1] : "");
-	} else if (!strcasecmp(sub, "END")) {
-		c->cap_negotiating = false;
-		try_register(c);
-	} else {
-		client_reply(c, ERR_INVALIDCAPCMD, "%s :Invalid CAP command", sub);
-	}
 }
 
 static void cmd_pass(struct client *c, struct irc_msg *msg)
@@ -270,30 +247,74 @@ static void cmd_motd(struct client *c, struct irc_msg *msg)
 
 struct relay {
 	struct client *from;
-	const char *verb;       /* PRIVMSG or NOTICE */
-	const char *text;
+	const char *verb;       /* PRIVMSG, NOTICE or TAGMSG */
+	const char *text;       /* NULL for TAGMSG */
 	bool notice;            /* NOTICE never gets an error reply */
+	unsigned need_caps;     /* receivers need these (TAGMSG: tags) */
+	char tags[CLIENT_TAGS_MAX + 1]; /* the sender's client-only tags */
 };
 
+static void cannot_send(struct relay *r, const char *target,
+			struct channel *ch)
+{
+	if (r->notice)
+		return;
+	if (ch)
+		client_reply(r->from, ERR_CANNOTSENDTOCHAN,
+			     "%s :Cannot send to channel", target);
+	else
+		err_no_such_channel(r->from, target);
+}
+
+static size_t relay_line(struct relay *r, const char *target, char *line)
+{
+	if (!r->text)
+		return client_line(r->from, line, "%s %s", r->verb, target);
+	return client_line(r->from, line, "%s %s :%s", r->verb, target,
+			   r->text);
+}
+
+/* With echo-message the sender gets its own line back (TAGMSG only if
+ * it takes tags). */
+static void echo_to_sender(struct relay *r, const char *line, size_t len)
+{
+	struct client *c = r->from;
+
+	if ((c->caps & CAP_ECHO_MESSAGE) &&
+	    (c->caps & r->need_caps) == r->need_caps)
+		client_send(c, line, len);
+}
+
+/* "@#chan" or "+#chan" (STATUSMSG) goes to the members with that
+ * status or higher; the sender needs voice at least to use it. */
 static void relay_to_channel(struct relay *r, const char *target)
 {
 	struct client *c = r->from;
-	struct channel *ch = channel_find(c->srv, target);
+	char status = (target[0] == '@' || target[0] == '+') ? target[0] : 0;
+	struct channel *ch = channel_find(c->srv, target + (status != 0));
+	struct member *m = ch ? channel_member(ch, c) : NULL;
+	char name[IRC_CHANNEL_MAX + 2];
 	char line[IRC_LINE_MAX + 1];
 	size_t len;
 
-	if (!ch || !channel_member(ch, c)) {
-		if (r->notice)
-			return;
-		if (ch)
-			client_reply(c, ERR_CANNOTSENDTOCHAN, "%s :Cannot send to channel",
-				     target);
-		else
-			err_no_such_channel(c, target);
+	if (!ch || !channel_may_send(ch, c, m) ||
+	    (status && (!m || (!m->op && !m->voice)))) {
+		cannot_send(r, target, ch);
 		return;
 	}
-	len = client_line(c, line, "%s %s :%s", r->verb, ch->name, r->text);
-	channel_send(ch, line, len, c);
+	snprintf(name, sizeof(name), "%s%s", status ? "@" : "", ch->name);
+	if (status)
+		name[0] = status;
+	len = relay_line(r, name, line);
+	c->srv->relay_tags = r->tags;
+	if (status)
+		channel_send_status(ch, status, line, len, c);
+	else if (r->need_caps)
+		channel_send_caps(ch, r->need_caps, line, len, c);
+	else
+		channel_send(ch, line, len, c);
+	echo_to_sender(r, line, len);
+	c->srv->relay_tags = NULL;
 }
 
 static void relay_to_nick(struct relay *r, const char *target)
@@ -308,10 +329,15 @@ static void relay_to_nick(struct relay *r, const char *target)
 			err_no_such_nick(c, target);
 		return;
 	}
-	len = client_line(c, line, "%s %s :%s", r->verb, to->nick, r->text);
-	client_send(to, line, len);
-	c->srv->stats.deliveries++;
-	if (to->away[0] && !r->notice)
+	len = relay_line(r, to->nick, line);
+	c->srv->relay_tags = r->tags;
+	if ((to->caps & r->need_caps) == r->need_caps) {
+		client_send(to, line, len);
+		c->srv->stats.deliveries++;
+	}
+	echo_to_sender(r, line, len);
+	c->srv->relay_tags = NULL;
+	if (to->away[0] && !r->notice && r->text)
 		client_reply(c, RPL_AWAY, "%s :%s", to->nick, to->away);
 }
 
@@ -319,32 +345,54 @@ static bool relay_one(const char *target, void *arg)
 {
 	struct relay *r = arg;
 
-	if (irc_is_channel(target))
+	if (irc_is_channel(target) ||
+	    ((target[0] == '@' || target[0] == '+') &&
+	     irc_is_channel(target + 1)))
 		relay_to_channel(r, target);
 	else
 		relay_to_nick(r, target);
 	return !r->from->is_dead;
 }
 
+static bool relay_targets_given(struct client *c, struct irc_msg *msg,
+				const char *verb, bool quiet)
+{
+	if (msg->nparams && msg->params[0][0])
+		return true;
+	if (!quiet)
+		client_reply(c, ERR_NORECIPIENT, ":No recipient given (%s)",
+			     verb);
+	return false;
+}
+
 static void relay(struct client *c, struct irc_msg *msg, const char *verb,
 		  bool notice)
 {
-	struct relay r = { c, verb, NULL, notice };
+	struct relay r = { c, verb, NULL, notice, 0, "" };
 
-	if (!msg->nparams || !msg->params[0][0]) {
-		if (!notice)
-			client_reply(c, ERR_NORECIPIENT, ":No recipient given (%s)",
-				     verb);
+	if (!relay_targets_given(c, msg, verb, notice))
 		return;
-	}
 	if (msg->nparams < 2 || !msg->params[1][0]) {
 		if (!notice)
 			client_reply(c, ERR_NOTEXTTOSEND, ":No text to send");
 		return;
 	}
 	r.text = msg->params[1];
+	irc_client_tags(msg->tags, r.tags, sizeof(r.tags));
 	c->spoke_ms = c->srv->now_ms;
 	for_each_target(c, msg->params[0], TARGMAX_MSG, notice, relay_one, &r);
+}
+
+/* TAGMSG (IRCv3 message-tags): tags without text, only to receivers
+ * that take tags; errors as for NOTICE, none. */
+void cmd_tagmsg(struct client *c, struct irc_msg *msg)
+{
+	struct relay r = { c, "TAGMSG", NULL, true, CAP_MESSAGE_TAGS, "" };
+
+	if (!relay_targets_given(c, msg, "TAGMSG", false))
+		return;
+	irc_client_tags(msg->tags, r.tags, sizeof(r.tags));
+	for_each_target(c, msg->params[0], TARGMAX_MSG, true, relay_one, &r);
 }
 
 static void cmd_privmsg(struct client *c, struct irc_msg *msg)
@@ -402,6 +450,18 @@ static const struct command commands[] = {
 	{ "HELP", cmd_help, 0, true, false, "HELP [<command>]" },
 	{ "MONITOR", cmd_monitor, 1, true, false,
 	  "MONITOR +<nicks> | -<nicks> | C | L | S" },
+	{ "OPER", cmd_oper, 2, true, false, "OPER <name> <password>" },
+	{ "INVITE", cmd_invite, 2, true, false, "INVITE <nick> <#chan>" },
+	{ "SETNAME", cmd_setname, 1, true, false,
+	  "SETNAME :<real name>  (IRCv3 setname)" },
+	{ "TAGMSG", cmd_tagmsg, 1, true, false,
+	  "TAGMSG <target>  tags only (IRCv3 message-tags)" },
+	{ "KILL", cmd_kill, 1, true, true,
+	  "KILL <nick> [:<reason>]  (operators only)" },
+	{ "WALLOPS", cmd_wallops, 1, true, true,
+	  "WALLOPS :<text>  to every +w user (operators only)" },
+	{ "REHASH", cmd_rehash, 0, true, true,
+	  "REHASH  reread the config file (operators only)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -10,15 +10,27 @@ typedef void command_fn(struct client *c, struct irc_msg *msg);
 command_fn cmd_join, cmd_part, cmd_topic, cmd_names, cmd_list, cmd_who,
 	cmd_kick, cmd_mode, cmd_invite;                 /* channel_commands.c */
 command_fn cmd_away, cmd_ison, cmd_userhost, cmd_whois, cmd_whowas,
-	cmd_oper, cmd_kill, cmd_wallops;                /* user_commands.c */
+	cmd_oper, cmd_kill, cmd_wallops, cmd_rehash;    /* user_, oper_commands.c */
 command_fn cmd_lusers, cmd_version, cmd_time, cmd_info, cmd_admin,
 	cmd_stats;                                      /* server_commands.c */
 command_fn cmd_monitor;                                 /* monitor.c */
+command_fn cmd_cap, cmd_setname;                        /* caps.c */
+command_fn cmd_tagmsg;                                  /* commands.c */
 
-/* MODE on a nick (user_commands.c). */
+/* Registration ends once NICK, USER and any CAP negotiation are done. */
+void try_register(struct client *c);
+/* AWAY to the peers with away-notify. */
+void away_notify_peers(struct client *c);
+
+/* MODE on a channel (channel_modes.c) and on a nick (user_commands.c). */
+void channel_mode(struct client *c, struct irc_msg *msg);
 void user_mode(struct client *c, struct irc_msg *msg);
 /* 251-255, 265, 266. */
 void send_lusers(struct client *c);
+/* caps.c: what clients with away-notify, invite-notify see. */
+void send_away_notify(struct client *c, struct channel *ch);
+void send_invite_notify(struct client *inviter, struct channel *ch,
+			const struct client *target);
 /* STATS m: 212 per command used so far. */
 void send_command_stats(struct client *c);
 

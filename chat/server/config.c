@@ -72,7 +72,7 @@ static const struct option_spec options[] = {
 	NUM("flood-rate", flood_rate, 1, 100000, "N",
 	    "lines per second after the burst (default 2)"),
 	NUM("flush-delay", flush_delay_ms, 0, FLUSH_DELAY_MAX_MS, "MS",
-	    "hold relayed output up to MS ms (default 0: this loop turn)"),
+	    "hold relayed output up to MS ms (default 20; 0: this turn)"),
 	NUM("register-timeout", register_timeout, 1, 86400, "S",
 	    "seconds to register (default 30)"),
 	NUM("ping-interval", ping_interval, 1, 86400, "S",
@@ -369,7 +369,7 @@ int config_load_file(struct server_config *cfg, const char *path,
 
 		lineno++;
 		if (config_line(cfg, line, &why)) {
-			snprintf(err->text, sizeof(err->text), "%s:%d: %s",
+			snprintf(err->text, sizeof(err->text), "%.150s:%d: %.300s",
 				 path, lineno, why.text);
 			return -1;
 		}
@@ -508,6 +508,20 @@ static int apply_argument(const struct option_spec *o, const char *value,
 	return apply(cfg, o, value, err);
 }
 
+bool argv_has_listen(int argc, char **argv)
+{
+	const char *value;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const struct option_spec *o = match_argument(argv[i], &value);
+
+		if (o && o->kind == KIND_LISTEN)
+			return true;
+	}
+	return false;
+}
+
 int config_build(struct server_config *cfg, int argc, char **argv,
 		 struct config_texts *texts, struct config_error *err)
 {
@@ -527,23 +541,105 @@ int config_build(struct server_config *cfg, int argc, char **argv,
 	return config_check(cfg, err);
 }
 
-bool argv_has_listen(int argc, char **argv)
-{
-	const char *value;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const struct option_spec *o = match_argument(argv[i], &value);
-
-		if (o && o->kind == KIND_LISTEN)
-			return true;
-	}
-	return false;
-}
-
 void config_usage_error(const char *text)
 {
-	fprintf(stderr, "cchatd: %s\n", text);
-	usage(stderr);
+	fprintf(stderr, "cchatd: %s (cchatd --help lists the options)\n",
+		text);
 	exit(2);
+}
+
+/* ---- The MOTD and reloading ---------------------------------------- */
+
+static void free_lines(char **lines, unsigned count)
+{
+	while (count)
+		free(lines[--count]);
+	free(lines);
+}
+
+/* At most MOTD_LINES_MAX lines of path into *lines. */
+static int motd_read(const char *path, char ***lines, unsigned *count,
+		     struct config_error *err)
+{
+	char buf[IRC_LINE_MAX];
+	FILE *f = fopen(path, "r");
+	char **v = calloc(MOTD_LINES_MAX, sizeof(*v));
+	unsigned n = 0;
+
+	if (!f || !v) {
+		snprintf(err->text, sizeof(err->text), "cannot read MOTD %s: "
+			 "%s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		free(v);
+		return -1;
+	}
+	while (n < MOTD_LINES_MAX && fgets(buf, sizeof(buf), f)) {
+		v[n] = strndup(buf, strcspn(buf, "\r\n"));
+		if (!v[n])
+			break;
+		n++;
+	}
+	fclose(f);
+	*lines = v;
+	*count = n;
+	return 0;
+}
+
+void server_free_motd(struct server *srv)
+{
+	free_lines(srv->motd, srv->motd_lines);
+	srv->motd = NULL;
+	srv->motd_lines = 0;
+}
+
+int server_load_motd(struct server *srv, struct config_error *err)
+{
+	char **lines = NULL;
+	unsigned count = 0;
+
+	err->text[0] = '\0';
+	if (srv->cfg.motd_file &&
+	    motd_read(srv->cfg.motd_file, &lines, &count, err))
+		return -1;
+	server_free_motd(srv);
+	srv->motd = lines;
+	srv->motd_lines = count;
+	return 0;
+}
+
+/* What a running server cannot change: its sockets, its name (clients
+ * know it), the sizes its clients were made with, the console. */
+static void keep_fixed(struct server_config *next,
+		       const struct server_config *now)
+{
+	memcpy(next->listen, now->listen, sizeof(next->listen));
+	next->nlisten = now->nlisten;
+	next->port = now->port;
+	next->name = now->name;
+	next->max_clients = now->max_clients;
+	next->max_channels = now->max_channels;
+	next->secure_port = now->secure_port;
+	next->secure = now->secure;
+	next->handshake_timeout = now->handshake_timeout;
+	next->console = now->console;
+}
+
+int server_reload(struct server *srv, struct config_error *err)
+{
+	struct server_config next;
+	const char *old_motd = srv->cfg.motd_file;
+
+	if (config_build(&next, srv->argc, srv->argv, srv->texts, err))
+		return -1;
+	keep_fixed(&next, &srv->cfg);
+	srv->cfg.motd_file = next.motd_file;
+	if (server_load_motd(srv, err)) {
+		srv->cfg.motd_file = old_motd;
+		return -1;
+	}
+	srv->cfg = next;
+	log_msg("configuration reloaded%s%s", next.config_file ? " from " : "",
+		next.config_file ? next.config_file : "");
+	return 0;
 }

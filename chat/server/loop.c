@@ -18,7 +18,7 @@
 #include <netinet/tcp.h>
 #include <unistd.h>
 
-#include "server.h"
+#include "config.h"
 
 #define SERVER_FULL_LINE "ERROR :Closing Link: server is full\r\n"
 #define ADDRESS_FULL_LINE "ERROR :Closing Link: too many connections " \
@@ -161,6 +161,7 @@ static int open_signalfd(struct server *srv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -1;
 	srv->signal_watch.kind = WATCH_SIGNAL;
@@ -286,12 +287,25 @@ static void accept_clients(struct server *srv, struct watch *w)
 	}
 }
 
+/* SIGHUP: a bad file is logged and the configuration in force stays. */
+static void reload_config(struct server *srv)
+{
+	struct config_error err;
+
+	if (server_reload(srv, &err))
+		log_msg("%s; keeping the configuration in force", err.text);
+}
+
 static void on_signal(struct server *srv)
 {
 	struct signalfd_siginfo si;
 
 	if (read(srv->signal_watch.fd, &si, sizeof(si)) != sizeof(si))
 		return;
+	if (si.ssi_signo == SIGHUP) {
+		reload_config(srv);
+		return;
+	}
 	srv->stopping = true;
 	snprintf(srv->stop_reason, sizeof(srv->stop_reason), "%s",
 		 strsignal(si.ssi_signo));
@@ -532,17 +546,6 @@ int server_run(struct server *srv)
 	return 0;
 }
 
-static void free_motd(struct server *srv)
-{
-	unsigned i;
-
-	for (i = 0; i < srv->motd_lines; i++)
-		free(srv->motd[i]);
-	free(srv->motd);
-	srv->motd = NULL;
-	srv->motd_lines = 0;
-}
-
 void server_free(struct server *srv)
 {
 	destroy_all_clients(srv);
@@ -560,6 +563,6 @@ void server_free(struct server *srv)
 		close(srv->epfd);
 	secure_server_close(srv->secure);
 	srv->secure = NULL;
-	free_motd(srv);
+	server_free_motd(srv);
 	outq_pool_drain();
 }

@@ -23,7 +23,16 @@
 #define CCHATD_VERSION "cchatd-1.0"
 #define CCHATD_NETWORK "cchat"
 #define USER_MODES "iow"        /* 004: the user modes there are */
-#define CHANNEL_MODES "n"       /* 004: the channel modes there are */
+#define CHANNEL_MODES "biklmnopstv" /* 004: the channel modes there are */
+/* 005 CHANMODES: list (b), always a parameter (k), a parameter when set
+ * (l), flags; PREFIX and STATUSMSG: operator, voice. */
+#define CHANMODES_TOKEN "b,k,l,imnpst"
+#define PREFIX_TOKEN "(ov)@+"
+#define STATUSMSG_TOKEN "@+"
+#define MODES_MAX 4             /* MODES=: modes with a parameter per MODE */
+#define BANS_MAX 50             /* MAXLIST=b: bans per channel */
+#define INVITES_MAX 32          /* pending invitations per channel */
+#define KEY_MAX 23              /* bytes of a channel key (+k) */
 
 #define DEFAULT_PORT "6667"
 #define DEFAULT_SERVER_NAME "cchatd.local"
@@ -83,6 +92,10 @@
 #define MONITOR_MAX 100         /* MONITOR=: nicks one client may watch */
 #define USERHOST_MAX 5          /* nicks one USERHOST answers (RFC 2812) */
 #define OPERS_MAX 32            /* oper entries of the config file */
+/* Client-only tags (+name=value) of one message relayed with it; a line
+ * is still at most IRC_LINE_MAX bytes with its tags on the way in. */
+#define CLIENT_TAGS_MAX 256
+#define TAGS_OUT_MAX (CLIENT_TAGS_MAX + 64) /* with server-time's */
 #define LISTEN_BACKLOG 4096     /* pending connections per socket */
 
 /* An operator block of the config file: OPER name password. */
@@ -93,6 +106,7 @@ struct oper {
 };
 
 struct server_config {
+	const char *config_file; /* --config, NULL: none */
 	const char *listen[LISTEN_MAX];
 	int nlisten;
 	const char *port;
@@ -133,6 +147,20 @@ struct watch {
 	int fd;
 };
 
+/* IRCv3 capabilities a client enabled (CAP REQ), bits of client.caps. */
+enum {
+	CAP_MULTI_PREFIX = 1 << 0,
+	CAP_SERVER_TIME = 1 << 1,
+	CAP_MESSAGE_TAGS = 1 << 2,
+	CAP_ECHO_MESSAGE = 1 << 3,
+	CAP_AWAY_NOTIFY = 1 << 4,
+	CAP_USERHOST_IN_NAMES = 1 << 5,
+	CAP_INVITE_NOTIFY = 1 << 6,
+	CAP_SETNAME = 1 << 7,
+	CAP_CHGHOST = 1 << 8,
+	CAP_CAP_NOTIFY = 1 << 9,
+};
+
 struct channel;
 
 struct membership {
@@ -164,6 +192,7 @@ struct client {
 	bool mode_invisible;    /* +i */
 	bool mode_wallops;      /* +w: receives WALLOPS */
 	bool mode_oper;         /* +o: a server operator (OPER) */
+	unsigned caps;          /* CAP_* enabled */
 	bool is_dead;
 	bool want_write;        /* EPOLLOUT is armed */
 	bool ping_pending;
@@ -200,7 +229,24 @@ struct address_count {
 struct member {
 	struct client *client;
 	uint32_t slot;          /* in client->channels */
-	bool op;
+	bool op;                /* +o: channel operator, '@' */
+	bool voice;             /* +v: may speak under +m, '+' */
+};
+
+/* Channel flag modes, bits of channel.modes. */
+enum {
+	CMODE_INVITE = 1 << 0,  /* +i: JOIN needs an INVITE */
+	CMODE_MODERATED = 1 << 1, /* +m: only +v and +o speak */
+	CMODE_NO_OUTSIDE = 1 << 2, /* +n: only members send to it */
+	CMODE_PRIVATE = 1 << 3, /* +p: kept out of LIST and WHOIS */
+	CMODE_SECRET = 1 << 4,  /* +s: the same, and NAMES shows '@' */
+	CMODE_TOPIC_OPS = 1 << 5, /* +t: only operators set the topic */
+};
+
+struct ban {
+	char mask[PREFIX_MAX + 1];
+	char by[IRC_NICK_MAX + 1];
+	time_t when;
 };
 
 struct channel {
@@ -212,6 +258,13 @@ struct channel {
 	time_t created;
 	uint32_t nmembers, cap;
 	struct member *members;
+	unsigned modes;         /* CMODE_* */
+	char key[KEY_MAX + 1];  /* +k; "" when none */
+	unsigned limit;         /* +l; 0 when none */
+	struct ban *bans;       /* BANS_MAX entries once there is one */
+	unsigned nbans;
+	char (*invites)[IRC_NICK_MAX + 1]; /* INVITES_MAX, once there is one */
+	unsigned ninvites;
 };
 
 /* One nick that signed off or changed, for WHOWAS. */
@@ -240,6 +293,9 @@ struct server {
 	struct watch signal_watch;
 	struct watch console_watch;
 	struct line_reader *console_in;
+	int argc;               /* the command line, for reloads */
+	char **argv;
+	struct config_texts *texts; /* config.h */
 	char **motd;            /* lines of --motd, NULL without one */
 	unsigned motd_lines;
 	int spare_fd;           /* closed to refuse a client past EMFILE */
@@ -263,6 +319,7 @@ struct server {
 	unsigned whowas_next, whowas_count;
 	uint32_t mark;
 
+	const char *relay_tags; /* client tags of the message being relayed */
 	int64_t now_ms;         /* CLOCK_MONOTONIC at this loop turn */
 	int64_t housekeeping_ms;
 	time_t started;
@@ -271,6 +328,13 @@ struct server {
 	char stop_reason[REASON_MAX + 1];
 	struct server_stats stats;
 };
+
+/* config.c: (re)reading the MOTD and the whole configuration; on an
+ * error, err says why and the configuration in force stays. */
+struct config_error;
+int server_load_motd(struct server *srv, struct config_error *err);
+void server_free_motd(struct server *srv);
+int server_reload(struct server *srv, struct config_error *err);
 
 /* log.c */
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -338,12 +402,31 @@ void member_prefix(const struct member *m, const struct client *viewer,
 		   char *out);
 /* Whether ch is kept out of viewer's WHOIS and LIST (+s, +p). */
 bool channel_hidden_from(const struct channel *ch, const struct client *viewer);
+/* Whether c's nick!user@host matches one of ch's bans. */
+bool channel_banned(const struct channel *ch, const struct client *c);
+/* Whether c may send to ch (+n, +m, bans), as a member m or not (NULL). */
+bool channel_may_send(const struct channel *ch, const struct client *c,
+		      const struct member *m);
+/* Invitations: remembered by nick until used or pushed out. */
+int channel_invite(struct channel *ch, const char *nick);
+bool channel_take_invite(struct channel *ch, const char *nick);
+/* Sends line to the members with at least the status of prefix ('@'
+ * or '+'), except except (STATUSMSG). */
+void channel_send_status(struct channel *ch, char prefix, const char *line,
+			 size_t len, const struct client *except);
+/* Sends line to the members that have all of caps (CAP_*). */
+void channel_send_caps(struct channel *ch, unsigned caps, const char *line,
+		       size_t len, const struct client *except);
 void channel_send(struct channel *ch, const char *line, size_t len,
 		  const struct client *except);
 void channel_sendf(struct channel *ch, const struct client *except,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sends line once to everyone who shares a channel with c. */
 void send_to_peers(struct client *c, const char *line, size_t len,
 		   bool include_self);
+/* The same to those with all of caps (CAP_*); c too if it has them. */
+void send_to_peers_with(struct client *c, const char *line, size_t len,
+			unsigned caps);
 void channel_free_all(struct server *srv);
 
 /* channel_commands.c: KICK from source (a prefix or the server name);

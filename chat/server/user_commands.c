@@ -56,6 +56,7 @@ void cmd_away(struct client *c, struct irc_msg *msg)
 	else
 		client_reply(c, RPL_UNAWAY,
 			     ":You are no longer marked as being away");
+	away_notify_peers(c);
 }
 
 /* ---- ISON and USERHOST ----------------------------------------------- */

@@ -175,6 +175,77 @@ static void utf8_cut_keeps_characters_whole(void **state)
 	assert_int_equal(irc_utf8_cut(s, 7, 2), 2);
 }
 
+static void mask_match_wildcards(void **state)
+{
+	(void)state;
+	assert_true(irc_mask_match("*", ""));
+	assert_true(irc_mask_match("*!*@*", "bob!~bob@127.0.0.1"));
+	assert_true(irc_mask_match("bob!*@*", "bob!~bob@127.0.0.1"));
+	assert_false(irc_mask_match("bob!*@*", "bobby!~b@127.0.0.1"));
+	assert_true(irc_mask_match("b?b!*", "bib!x@y"));
+	assert_false(irc_mask_match("b?b!*", "bb!x@y"));
+	assert_true(irc_mask_match("*@127.0.0.*", "n!u@127.0.0.9"));
+	assert_false(irc_mask_match("*@127.0.0.*", "n!u@127.0.1.9"));
+	assert_true(irc_mask_match("a*b*c", "aXXbYYc"));
+	assert_false(irc_mask_match("a*b*c", "aXXbYY"));
+	assert_false(irc_mask_match("", "x"));
+}
+
+static void mask_match_folds_rfc1459(void **state)
+{
+	(void)state;
+	assert_true(irc_mask_match("NICK[1]!*@*", "nick{1}!u@h"));
+	assert_true(irc_mask_match("*~*", "x^y"));
+	assert_false(irc_mask_match("nick", "nicky"));
+}
+
+/* A hostile mask of many stars against a long text stays quick: the
+ * matcher never backtracks more than one star. */
+static void mask_match_is_not_exponential(void **state)
+{
+	char mask[200], text[400];
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 99; i++) {
+		mask[2 * i] = '*';
+		mask[2 * i + 1] = 'a';
+	}
+	memset(text, 'a', sizeof(text) - 2);
+	text[sizeof(text) - 2] = 'b';
+	text[sizeof(text) - 1] = '\0';
+	assert_false(irc_mask_match(mask, text));
+}
+
+static void parse_takes_tags_first(void **state)
+{
+	char line[] = "@+draft/reply=abc;time=x :nick!u@h PRIVMSG #c :hi";
+	struct irc_msg m;
+
+	(void)state;
+	assert_int_equal(irc_parse(line, &m), 0);
+	assert_string_equal(m.tags, "+draft/reply=abc;time=x");
+	assert_string_equal(m.prefix, "nick!u@h");
+	assert_string_equal(m.command, "PRIVMSG");
+	assert_int_equal(m.nparams, 2);
+}
+
+static void client_tags_are_filtered_and_bounded(void **state)
+{
+	char out[32];
+
+	(void)state;
+	assert_int_equal(irc_client_tags("+a=1;time=x;+b;+bad tag;+=x", out,
+					 sizeof(out)), 7);
+	assert_string_equal(out, "+a=1;+b");
+	assert_int_equal(irc_client_tags(NULL, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	/* A tag that does not fit whole is dropped, the next may fit. */
+	assert_int_equal(irc_client_tags("+long=0123456789012345678901234567;"
+					 "+s=1", out, sizeof(out)), 4);
+	assert_string_equal(out, "+s=1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +259,11 @@ int main(void)
 		cmocka_unit_test(case_folding_is_rfc1459),
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(utf8_cut_keeps_characters_whole),
+		cmocka_unit_test(mask_match_wildcards),
+		cmocka_unit_test(mask_match_folds_rfc1459),
+		cmocka_unit_test(mask_match_is_not_exponential),
+		cmocka_unit_test(parse_takes_tags_first),
+		cmocka_unit_test(client_tags_are_filtered_and_bounded),
 	};
 
 	return cmocka_run_group_tests_name("common_irc", tests, NULL, NULL);
