@@ -982,24 +982,35 @@ static uint64_t *vcd_queue_crypt(VcdTest *t, uint64_t f, uint32_t ses, int n,
     return out;
 }
 
+/*
+ * Wait (from @start) until the response at @out, preset to 0xa5 bytes,
+ * says S_OK with @len bytes.
+ */
+static void vcd_wait_answer(VcdTest *t, uint64_t out, gint64 start,
+                            uint32_t len)
+{
+    struct virtio_cryptodev_resp resp;
+
+    for (;;) {
+        qtest_memread(t->qts, out, &resp, sizeof(resp));
+        if (resp.status != 0xa5a5a5a5) {
+            break;
+        }
+        g_assert(g_get_monotonic_time() - start < TIMEOUT_US);
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(le32_to_cpu(resp.status), ==, VIRTIO_CRYPTODEV_S_OK);
+    g_assert_cmpuint(le32_to_cpu(resp.len), ==, len);
+}
+
 /* Wait until all @n answers of vcd_queue_crypt() say S_OK and @len. */
 static void vcd_wait_crypt(VcdTest *t, const uint64_t *out, int n, uint32_t len)
 {
     gint64 start = g_get_monotonic_time();
-    struct virtio_cryptodev_resp resp;
     int i;
 
     for (i = 0; i < n; i++) {
-        for (;;) {
-            qtest_memread(t->qts, out[i], &resp, sizeof(resp));
-            if (resp.status != 0xa5a5a5a5) {
-                break;
-            }
-            g_assert(g_get_monotonic_time() - start < TIMEOUT_US);
-            g_usleep(1000);
-        }
-        g_assert_cmpuint(le32_to_cpu(resp.status), ==, VIRTIO_CRYPTODEV_S_OK);
-        g_assert_cmpuint(le32_to_cpu(resp.len), ==, len);
+        vcd_wait_answer(t, out[i], start, len);
     }
     /* the used ring has them all too: consume them for later requests */
     for (i = 0; i < n; i++) {
@@ -1416,7 +1427,6 @@ static void test_busy_session(void)
     struct virtio_cryptodev_req_hdr hdr = {};
     uint64_t in[2], out[2];
     uint32_t len[2] = { BIG, SMALL }, head;
-    struct virtio_cryptodev_resp resp;
     gint64 start, took, wait_start;
     int i;
 
@@ -1456,16 +1466,7 @@ static void test_busy_session(void)
 
     wait_start = g_get_monotonic_time();
     for (i = 0; i < 2; i++) {
-        for (;;) {
-            qtest_memread(t->qts, out[i], &resp, sizeof(resp));
-            if (resp.status != 0xa5a5a5a5) {
-                break;
-            }
-            g_assert(g_get_monotonic_time() - wait_start < TIMEOUT_US);
-            g_usleep(1000);
-        }
-        g_assert_cmpuint(le32_to_cpu(resp.status), ==, VIRTIO_CRYPTODEV_S_OK);
-        g_assert_cmpuint(le32_to_cpu(resp.len), ==, len[i]);
+        vcd_wait_answer(t, out[i], wait_start, len[i]);
     }
     vcd_stop(t);
 }
