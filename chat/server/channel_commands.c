@@ -358,7 +358,7 @@ void cmd_who(struct client *c, struct irc_msg *msg)
 	struct client *who = ch ? NULL : client_find(c->srv, mask);
 	uint32_t i;
 
-	if (ch)
+	if (ch && !channel_hidden_from(ch, c))
 		for (i = 0; i < ch->nmembers; i++)
 			who_reply(c, ch->name, ch->members[i].client,
 				  &ch->members[i]);

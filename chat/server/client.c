@@ -380,7 +380,8 @@ void client_send(struct client *c, const char *line, size_t len)
 {
 	if (c->is_dead)
 		return;
-	if (c->caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS))
+	if ((c->caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS)) &&
+	    len <= IRC_LINE_MAX)
 		send_tagged(c, line, len);
 	else
 		enqueue(c, line, len);

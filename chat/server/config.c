@@ -355,8 +355,8 @@ int config_load_file(struct server_config *cfg, const char *path,
 	int lineno = 0;
 
 	if (texts->count == CONFIG_TEXTS_MAX) {
-		snprintf(err->text, sizeof(err->text), "too many reloads; "
-			 "restart the server");
+		snprintf(err->text, sizeof(err->text), "too many config "
+			 "texts held");
 		return -1;
 	}
 	text = read_file(path, err);
@@ -625,20 +625,44 @@ static void keep_fixed(struct server_config *next,
 	next->console = now->console;
 }
 
+/* Texts from first to count-1 go; the one at count moves to first. */
+static void drop_texts(struct config_texts *texts, int first, int keep_last)
+{
+	int i;
+
+	for (i = first; i < texts->count - keep_last; i++)
+		free(texts->text[i]);
+	if (keep_last && texts->count > first)
+		texts->text[first] = texts->text[texts->count - 1];
+	texts->count = first + (keep_last && texts->count > first);
+}
+
+/*
+ * The start's text stays (what a running server keeps from the start,
+ * its listen addresses and name, may point into it), and so does the
+ * newest; those in between, and a bad file's, are freed, so any number
+ * of reloads needs at most two texts.
+ */
 int server_reload(struct server *srv, struct config_error *err)
 {
 	struct server_config next;
 	const char *old_motd = srv->cfg.motd_file;
+	int before = srv->texts->count;
 
-	if (config_build(&next, srv->argc, srv->argv, srv->texts, err))
+	if (config_build(&next, srv->argc, srv->argv, srv->texts, err)) {
+		drop_texts(srv->texts, before, 0);
 		return -1;
+	}
 	keep_fixed(&next, &srv->cfg);
 	srv->cfg.motd_file = next.motd_file;
 	if (server_load_motd(srv, err)) {
 		srv->cfg.motd_file = old_motd;
+		drop_texts(srv->texts, before, 0);
 		return -1;
 	}
 	srv->cfg = next;
+	if (before > 1)
+		drop_texts(srv->texts, 1, 1);
 	log_msg("configuration reloaded%s%s", next.config_file ? " from " : "",
 		next.config_file ? next.config_file : "");
 	return 0;

@@ -6,14 +6,14 @@
 #include "server.h"
 
 #define CONFIG_FILE_MAX (256 * 1024) /* bytes of one config file */
-#define CONFIG_TEXTS_MAX 64          /* config file loads kept per run */
+#define CONFIG_TEXTS_MAX 4           /* texts held at once (a reload needs 3) */
 
 struct config_error {
 	char text[512];
 };
 
-/* The texts of the config files loaded so far: the configurations in
- * force point into them, so they are freed only at exit. */
+/* The texts of the config files that the configuration in force points
+ * into: the start's and the newest (server_reload frees the others). */
 struct config_texts {
 	char *text[CONFIG_TEXTS_MAX];
 	int count;

@@ -3,7 +3,7 @@ KILL, WALLOPS, REHASH and SIGHUP reloads, against a real cchatd."""
 import signal
 import subprocess
 
-from conftest import BIN, TIMEOUT
+from conftest import BIN, TIMEOUT, wait_for
 
 
 def sha512_crypt(password):
@@ -138,3 +138,21 @@ def test_command_line_wins_over_the_file(start_server, raw_client, tmp_path):
     c.send("JOIN #a,#b,#c,#d")
     c.expect(r" 366 alice #c ")
     c.expect(r" 405 alice #d ")
+
+
+def test_many_reloads_keep_working(start_server, raw_client, tmp_path):
+    conf = write_config(tmp_path / "cchatd.conf", "admin-email r0@x")
+    srv = start_server("--config", conf, "--name", "reload.test")
+    c = raw_client(srv).register("alice")
+    for i in range(1, 9):
+        write_config(conf, f"admin-email r{i}@x",
+                     *(["bad-line"] if i % 3 == 0 else []))
+        c.send("OPER nobody x")        # something between the reloads
+        srv.signal(signal.SIGHUP)
+        pattern = "keeping the configuration" if i % 3 == 0 else \
+            "configuration reloaded"
+        wait_for(lambda: srv.stderr_text().count(pattern) >=
+                 (i // 3 if i % 3 == 0 else i - i // 3),
+                 what=f"reload {i}")
+    c.send("ADMIN")
+    c.expect(r":reload\.test 259 alice :r8@x$")
