@@ -1,0 +1,129 @@
+# The OpenSSL 3 provider "cryptodev" (provider/): AES-CBC/CTR/ECB/GCM,
+# SHA-1/2 and HMAC on /dev/crypto.  docs/openssl-provider.md tells the
+# whole story.
+#
+# Targets
+#   make provider          build/provider/cryptodev.so and its test programs
+#   make install-provider  the module into OpenSSL's MODULESDIR
+#                          (`openssl version -m`), under $(DESTDIR);
+#                          `make install` does it too
+#   make check-provider    host: the module loads without /dev/crypto, offers
+#                          nothing and the default provider serves
+#                          -> $(RESULTS)/provider-host.xml;
+#                          guest: known answers, comparison with the default
+#                          provider, openssl enc/dgst/speed, TLS 1.2 and 1.3
+#                          on the virtio-cryptodev device
+#                          -> $(RESULTS)/provider.xml
+#
+# Knobs
+#   PROV_QEMU_DEVICE   the -device argument (default virtio-cryptodev-pci)
+#   PROV_RANDOM_ROUNDS rounds of the comparison with the default provider
+#   PROV_MODULESDIR    where install-provider puts the module
+
+PROV_SRC := $(TOP)/provider
+PROV_BUILD := $(BUILD)/provider
+PROV_SO := $(PROV_BUILD)/cryptodev.so
+PROV_OBJS := $(addprefix $(PROV_BUILD)/,cryptodev_prov.o cryptodev_cipher.o \
+	cryptodev_gcm.o cryptodev_hash.o)
+PROV_TEST := $(PROV_BUILD)/cryptodev-provider-test
+# The standard vectors and TAP helpers are the cryptodev tests' own.
+PROV_TEST_OBJS := $(addprefix $(PROV_BUILD)/,cryptodev-provider-test.o \
+	cdt-vectors.o cdt-tap.o)
+PROV_IMAGE := $(PROV_BUILD)/initramfs.cpio
+PROV_GUEST_SCRIPT := $(PROV_SRC)/tests/provider-guest-check.sh
+PROV_HOST_SCRIPT := $(PROV_SRC)/tests/provider-host-check.sh
+PROV_MKIMAGE := $(PROV_SRC)/tests/mkimage-provider
+# The sanitizers would need their runtime in the guest: none here.
+PROV_CFLAGS := $(filter-out -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,\
+	$(BASE_CFLAGS)) $(CFLAGS) -fPIC -fvisibility=hidden -pthread
+PROV_MODULESDIR ?= $(shell openssl version -m 2>/dev/null | \
+	sed -n 's/^MODULESDIR: "\(.*\)"$$/\1/p')
+PROV_QEMU_DEVICE ?= virtio-cryptodev-pci
+PROV_RANDOM_ROUNDS ?= 300
+PROV_TIMEOUT := 900
+PROV_EXPECT := kat random api tls errors openssl-cli leaks
+
+CHECK_TARGETS += check-provider
+DEPS_PARTS += provider
+
+.PHONY: provider install-provider install check-provider \
+	check-provider-host check-provider-guest
+
+provider: $(PROV_SO) $(PROV_TEST)
+
+$(PROV_BUILD)/%.o: $(PROV_SRC)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PROV_CFLAGS) -c -o $@ $<
+
+$(PROV_BUILD)/%.o: $(PROV_SRC)/tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PROV_CFLAGS) -I$(TOP)/tests/cryptodev -c -o $@ $<
+
+$(PROV_BUILD)/cdt-%.o: $(TOP)/tests/cryptodev/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PROV_CFLAGS) -I$(TOP)/tests/cryptodev -c -o $@ $<
+
+$(PROV_SO): $(PROV_OBJS)
+	$(CC) -shared -o $@ $^ -pthread -lcrypto -Wl,-z,defs -Wl,-z,now
+
+$(PROV_TEST): $(PROV_TEST_OBJS)
+	$(CC) -o $@ $^ -pthread -lssl -lcrypto
+
+-include $(wildcard $(PROV_BUILD)/*.d)
+
+install: install-provider
+
+install-provider: $(PROV_SO)
+	@[ -n "$(PROV_MODULESDIR)" ] || { echo "install-provider: no MODULESDIR from openssl version -m"; exit 1; }
+	install -d $(DESTDIR)$(PROV_MODULESDIR)
+	install -m 644 $(PROV_SO) $(DESTDIR)$(PROV_MODULESDIR)/cryptodev.so
+
+# Both halves run; each writes its own report; the target fails if either
+# failed.
+check-provider:
+	@mkdir -p $(RESULTS)
+	@status=0; \
+	$(MAKE) --no-print-directory check-provider-host || status=1; \
+	$(MAKE) --no-print-directory check-provider-guest || status=1; \
+	exit $$status
+
+check-provider-host:
+	@mkdir -p $(RESULTS) $(PROV_BUILD)
+	@status=0; \
+	{ $(MAKE) --no-print-directory provider > $(PROV_BUILD)/host-build.log 2>&1 || \
+		{ cat $(PROV_BUILD)/host-build.log; echo "Bail out! the provider does not build"; exit 1; }; \
+	  $(PROV_HOST_SCRIPT) $(PROV_BUILD) $(PROV_SRC); } \
+		> $(PROV_BUILD)/host.tap 2>&1 || status=$$?; \
+	cat $(PROV_BUILD)/host.tap; \
+	$(PYTHON) $(TOP)/tests/tap2junit --name provider-host \
+		--runner-status $$status \
+		-o $(RESULTS)/provider-host.xml $(PROV_BUILD)/host.tap
+
+$(PROV_IMAGE): $(PROV_SO) $(PROV_TEST) $(PROV_GUEST_SCRIPT) $(PROV_MKIMAGE) \
+		$(PROV_SRC)/openssl-cryptodev.cnf $(LAB_INITRAMFS)
+	@$(PROV_MKIMAGE) --base $(LAB_INITRAMFS) --out $@ --module $(PROV_SO) \
+		--test $(PROV_TEST) --script $(PROV_GUEST_SCRIPT) \
+		--cnf $(PROV_SRC)/openssl-cryptodev.cnf
+
+# One guest boot; its TAP lands in build/ for a look afterwards, and the
+# report covers a guest that died half-way (or an image that did not build).
+check-provider-guest: lab $(DRV_KO)
+	@mkdir -p $(RESULTS) $(PROV_BUILD)
+	@rm -f $(PROV_BUILD)/guest.tap
+	@if $(MAKE) --no-print-directory $(PROV_IMAGE) > $(PROV_BUILD)/image.log 2>&1; then \
+		{ $(LAB_RUN) --initrd $(PROV_IMAGE) --mem 1G --smp 2 \
+			--timeout $(PROV_TIMEOUT) \
+			--qemu-arg -device --qemu-arg $(PROV_QEMU_DEVICE) \
+			--modprobe virtio_cryptodev \
+			--console-log $(PROV_BUILD)/guest-console.log \
+			-- 'PROV_RANDOM_ROUNDS=$(PROV_RANDOM_ROUNDS) /opt/provider/provider-guest-check.sh'; \
+		  echo $$? > $(PROV_BUILD)/guest.status; } | tee $(PROV_BUILD)/guest.tap; \
+	else \
+		cat $(PROV_BUILD)/image.log; \
+		echo 'Bail out! the guest image did not build' > $(PROV_BUILD)/guest.tap; \
+		echo 126 > $(PROV_BUILD)/guest.status; \
+	fi
+	@$(PYTHON) $(TOP)/tests/tap2junit --name provider \
+		--runner-status $$(cat $(PROV_BUILD)/guest.status) \
+		$(addprefix --expect ,$(PROV_EXPECT)) \
+		-o $(RESULTS)/provider.xml $(PROV_BUILD)/guest.tap
