@@ -17,6 +17,8 @@
 #include <openssl/params.h>
 #include <openssl/proverr.h>
 #include <openssl/evp.h>
+#include <openssl/prov_ssl.h>
+#include <sys/random.h>
 
 #include "cryptodev_prov.h"
 
@@ -42,6 +44,12 @@ typedef struct {
 	size_t bufsz;
 	unsigned char ks[AES_BLOCK];	/* CTR: the current keystream block */
 	unsigned int num;		/* CTR: bytes of ks used, 0 = none */
+	/* the TLS 1.0-1.2 CBC record layer (OSSL_CIPHER_PARAM_TLS_VERSION):
+	 * each update is one record, padded here; opening takes off the
+	 * explicit IV, the padding and the MAC (kept for TLS_MAC) */
+	int tlsversion;
+	size_t tlsmacsize;
+	unsigned char tlsmac[64];
 } CDEV_CIPHER_CTX;
 
 static const struct cdev_cipher_info cdev_aes128cbc = {
@@ -229,6 +237,92 @@ static int cdev_ctr(CDEV_CIPHER_CTX *c, unsigned char *out,
 	return 1;
 }
 
+/* Constant-time helpers for sizes below 2^63: all ones when true. */
+static size_t ct_lt(size_t a, size_t b)
+{
+	return (size_t)0 - (size_t)(((uint64_t)a - (uint64_t)b) >> 63);
+}
+
+static size_t ct_eq0(size_t a)
+{
+	return ct_lt(a, 1);
+}
+
+/* Seal one TLS CBC record: add the TLS padding, encrypt. */
+static int cdev_tls_seal(CDEV_CIPHER_CTX *c, unsigned char *out, size_t *outl,
+			 size_t outsize, const unsigned char *in, size_t inl)
+{
+	size_t p = AES_BLOCK - inl % AES_BLOCK;
+
+	if (outsize < inl + p) {
+		CDEV_ERR(c->prov, CDEV_R_OUTPUT_TOO_SMALL, NULL);
+		return 0;
+	}
+	if (out != in)
+		memmove(out, in, inl);
+	memset(out + inl, (int)(p - 1), p);
+	if (!cdev_blocks(c, out, out, inl + p))
+		return 0;
+	*outl = inl + p;
+	return 1;
+}
+
+/*
+ * Open one TLS CBC record: decrypt, then (TLS 1.1 and later) skip the
+ * explicit IV block, check and drop the padding and take out the MAC,
+ * without branching on secret bytes.  A bad padding leaves a random MAC,
+ * which the record layer's MAC check then refuses.  0 only for records
+ * that are publicly invalid (length).
+ */
+static int cdev_tls_open(CDEV_CIPHER_CTX *c, unsigned char *out, size_t *outl,
+			 size_t outsize, const unsigned char *in, size_t inl)
+{
+	size_t skip = c->tlsversion == TLS1_VERSION ? 0 : AES_BLOCK;
+	size_t mac = c->tlsmacsize, len, pad, good, newlen, start, scan, i, j;
+	unsigned char *buf, rnd[64];
+
+	if (inl == 0 || inl % AES_BLOCK != 0 || inl < skip + mac + 1 ||
+	    outsize < inl || mac > sizeof(c->tlsmac)) {
+		CDEV_ERR(c->prov, CDEV_R_NOT_BLOCK_MULTIPLE, "TLS record");
+		return 0;
+	}
+	if (!cdev_blocks(c, in, out, inl))
+		return 0;
+	buf = out + skip;
+	len = inl - skip;
+	pad = buf[len - 1];
+	/* pad + 1 + mac <= len */
+	good = ~ct_lt(len, pad + 1 + mac);
+	for (i = 0; i < 256 && i < len; i++) {
+		size_t in_pad = ~ct_lt(pad, i);	/* i <= pad */
+
+		good &= ~(in_pad & ~ct_eq0((size_t)(buf[len - 1 - i] ^ pad)));
+	}
+	newlen = len - (good & (pad + 1));
+	if (mac == 0) {
+		*outl = newlen;
+		return good != 0;
+	}
+	/* the MAC ends at newlen, which may be anywhere in the last 256
+	 * bytes: read them all */
+	start = newlen - mac;
+	scan = len > mac + 256 ? len - mac - 256 : 0;
+	memset(c->tlsmac, 0, sizeof(c->tlsmac));
+	for (i = scan; i + mac <= len; i++) {
+		size_t here = ct_eq0(i ^ start);
+
+		for (j = 0; j < mac; j++)
+			c->tlsmac[j] |= (unsigned char)(buf[i + j] & here);
+	}
+	if (getrandom(rnd, mac, 0) != (ssize_t)mac)
+		memset(rnd, 0, sizeof(rnd));
+	for (j = 0; j < mac; j++)
+		c->tlsmac[j] = (unsigned char)((c->tlsmac[j] & good) |
+					       (rnd[j] & ~good));
+	*outl = start;
+	return 1;
+}
+
 static int cdev_cipher_update(void *vctx, unsigned char *out, size_t *outl,
 			      size_t outsize, const unsigned char *in,
 			      size_t inl)
@@ -242,6 +336,11 @@ static int cdev_cipher_update(void *vctx, unsigned char *out, size_t *outl,
 	*outl = 0;
 	if (!cdev_need_key(c))
 		return 0;
+	if (c->tlsversion > 0 && c->info->mode == EVP_CIPH_CBC_MODE) {
+		cdev_count(&c->prov->tls_records);
+		return c->enc ? cdev_tls_seal(c, out, outl, outsize, in, inl)
+			      : cdev_tls_open(c, out, outl, outsize, in, inl);
+	}
 	if (c->info->mode == EVP_CIPH_CTR_MODE) {
 		if (outsize < inl) {
 			CDEV_ERR(c->prov, CDEV_R_OUTPUT_TOO_SMALL, NULL);
@@ -454,6 +553,9 @@ static int cdev_cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
 	if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV)) != NULL &&
 	    c->info->ivlen > 0 && !cdev_set_iv_param(q, c->iv, c->info->ivlen))
 		return 0;
+	if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_TLS_MAC)) != NULL &&
+	    !OSSL_PARAM_set_octet_ptr(q, c->tlsmac, c->tlsmacsize))
+		return 0;
 	return 1;
 }
 
@@ -486,6 +588,28 @@ static int cdev_cipher_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 			return 0;
 		}
 	}
+	if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_TLS_VERSION)) != NULL) {
+		int v;
+
+		/* TLS 1.0 to 1.2 and DTLS records, CBC only */
+		if (!OSSL_PARAM_get_int(q, &v) ||
+		    c->info->mode != EVP_CIPH_CBC_MODE ||
+		    (v != TLS1_VERSION && v != TLS1_1_VERSION &&
+		     v != TLS1_2_VERSION && v != DTLS1_VERSION &&
+		     v != DTLS1_2_VERSION && v != DTLS1_BAD_VER)) {
+			CDEV_ERR(c->prov, CDEV_R_BAD_PARAMETER,
+				 "TLS record version");
+			return 0;
+		}
+		c->tlsversion = v;
+	}
+	if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_TLS_MAC_SIZE)) != NULL) {
+		if (!OSSL_PARAM_get_size_t(q, &n) || n > sizeof(c->tlsmac)) {
+			CDEV_ERR(c->prov, CDEV_R_BAD_PARAMETER, "TLS MAC size");
+			return 0;
+		}
+		c->tlsmacsize = n;
+	}
 	return 1;
 }
 
@@ -496,6 +620,7 @@ static const OSSL_PARAM cdev_cipher_ctx_gettable[] = {
 	OSSL_PARAM_uint(OSSL_CIPHER_PARAM_NUM, NULL),
 	OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_IV, NULL, 0),
 	OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, NULL, 0),
+	OSSL_PARAM_octet_ptr(OSSL_CIPHER_PARAM_TLS_MAC, NULL, 0),
 	OSSL_PARAM_END
 };
 
@@ -503,6 +628,8 @@ static const OSSL_PARAM cdev_cipher_ctx_settable[] = {
 	OSSL_PARAM_uint(OSSL_CIPHER_PARAM_PADDING, NULL),
 	OSSL_PARAM_uint(OSSL_CIPHER_PARAM_NUM, NULL),
 	OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+	OSSL_PARAM_int(OSSL_CIPHER_PARAM_TLS_VERSION, NULL),
+	OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_TLS_MAC_SIZE, NULL),
 	OSSL_PARAM_END
 };
 

@@ -497,6 +497,7 @@ static int cdev_gcm_tls(CDEV_GCM_CTX *g, unsigned char *out, size_t *outl,
 	int err;
 
 	g->tls_aad_set = 0;
+	cdev_count(&g->prov->tls_records);
 	if (!g->key_set || !g->tls_iv_set) {
 		CDEV_ERR(g->prov, g->key_set ? CDEV_R_NO_IV : CDEV_R_NO_KEY,
 			 NULL);

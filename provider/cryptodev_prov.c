@@ -279,6 +279,7 @@ static const OSSL_PARAM cdev_param_types[] = {
 	OSSL_PARAM_DEFN("cipher-ops", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
 	OSSL_PARAM_DEFN("aead-ops", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
 	OSSL_PARAM_DEFN("hash-ops", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
+	OSSL_PARAM_DEFN("tls-records", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
 	OSSL_PARAM_END
 };
 
@@ -323,7 +324,9 @@ static int cdev_get_params(void *provctx, OSSL_PARAM params[])
 			      cdev_read(&p->sessions_closed)) &&
 	       cdev_set_ulong(params, "cipher-ops", cdev_read(&p->cipher_ops)) &&
 	       cdev_set_ulong(params, "aead-ops", cdev_read(&p->aead_ops)) &&
-	       cdev_set_ulong(params, "hash-ops", cdev_read(&p->hash_ops));
+	       cdev_set_ulong(params, "hash-ops", cdev_read(&p->hash_ops)) &&
+	       cdev_set_ulong(params, "tls-records",
+			      cdev_read(&p->tls_records));
 }
 
 static const OSSL_ITEM *cdev_get_reason_strings(void *provctx)
@@ -356,10 +359,12 @@ static void cdev_print_stats(const CDEV_PROV *p)
 	if (env == NULL || *env == '\0' || strcmp(env, "0") == 0)
 		return;
 	fprintf(stderr, "cryptodev provider: device %s, sessions %lu opened "
-		"%lu closed, cipher ops %lu, aead ops %lu, hash ops %lu\n",
+		"%lu closed, cipher ops %lu, aead ops %lu, hash ops %lu, "
+		"tls records %lu\n",
 		p->device, cdev_read(&p->sessions_opened),
 		cdev_read(&p->sessions_closed), cdev_read(&p->cipher_ops),
-		cdev_read(&p->aead_ops), cdev_read(&p->hash_ops));
+		cdev_read(&p->aead_ops), cdev_read(&p->hash_ops),
+		cdev_read(&p->tls_records));
 }
 
 static void cdev_teardown(void *provctx)

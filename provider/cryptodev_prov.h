@@ -77,6 +77,7 @@ typedef struct cdev_prov {
 	/* statistics (atomics): what was done on the device */
 	unsigned long sessions_opened, sessions_closed;
 	unsigned long cipher_ops, aead_ops, hash_ops;
+	unsigned long tls_records;	/* TLS 1.2 records sealed or opened */
 	OSSL_ALGORITHM *ciphers, *digests, *macs;
 } CDEV_PROV;
 
