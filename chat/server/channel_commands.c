@@ -305,12 +305,21 @@ static void list_channel(struct client *c, struct channel *ch)
 		     ch->topic);
 }
 
+/* ELIST=U: "LIST >n,<m" keeps channels with more than n and fewer
+ * than m members. */
+struct list_walk {
+	struct client *client;
+	unsigned more_than, fewer_than;
+};
+
 static void list_node(struct hmap_node *n, void *arg)
 {
 	struct channel *ch = container_of(n, struct channel, node);
+	struct list_walk *w = arg;
 
-	if (!channel_hidden_from(ch, arg))
-		list_channel(arg, ch);
+	if (!channel_hidden_from(ch, w->client) &&
+	    ch->nmembers > w->more_than && ch->nmembers < w->fewer_than)
+		list_channel(w->client, ch);
 }
 
 static bool list_one(const char *name, void *arg)
@@ -323,14 +332,41 @@ static bool list_one(const char *name, void *arg)
 	return true;
 }
 
+static bool is_list_filter(const char *param)
+{
+	return param[0] == '<' || param[0] == '>';
+}
+
+/* Unknown conditions are ignored, as ELIST leaves them to the server. */
+static bool list_condition(const char *cond, void *arg)
+{
+	struct list_walk *w = arg;
+	char *end;
+	unsigned long n = strtoul(cond + 1, &end, 10);
+
+	if (*end || end == cond + 1 || n > UINT32_MAX)
+		return true;
+	if (cond[0] == '>' && n > w->more_than)
+		w->more_than = n;
+	else if (cond[0] == '<' && n < w->fewer_than)
+		w->fewer_than = n;
+	return true;
+}
+
 void cmd_list(struct client *c, struct irc_msg *msg)
 {
+	struct list_walk w = { c, 0, UINT32_MAX };
+
 	client_reply(c, RPL_LISTSTART, "Channel :Users  Name");
-	if (msg->nparams)
+	if (msg->nparams && !is_list_filter(msg->params[0])) {
 		for_each_target(c, msg->params[0], TARGMAX_LIST, false,
 				list_one, c);
-	else
-		hmap_each(&c->srv->channels, list_node, c);
+	} else {
+		if (msg->nparams)
+			for_each_target(c, msg->params[0], 0, true,
+					list_condition, &w);
+		hmap_each(&c->srv->channels, list_node, &w);
+	}
 	client_reply(c, RPL_LISTEND, ":End of /LIST");
 }
 

@@ -83,6 +83,7 @@ static void collect(const struct server *srv, struct isupport *is)
 	add_targmax(is);
 	add(is, "NETWORK=%s", CCHATD_NETWORK);
 	add(is, "MONITOR=%d", MONITOR_MAX);
+	add(is, "ELIST=U");
 }
 
 void send_isupport(struct client *c)

@@ -228,3 +228,18 @@ def test_statusmsg_reaches_only_operators(trio, server, raw_client):
     eve.send("PRIVMSG @#c :not voiced")
     eve.expect(r" 404 eve @#c ")
     assert not any("ops only" in l for l in eve.sync())
+
+
+def test_list_filters_by_member_count(server, raw_client):
+    a = raw_client(server).register("alice").join("#one").join("#two")
+    b = raw_client(server).register("bob").join("#two")
+    a.sync()
+    assert isupport(a)["ELIST"] == "U"
+    b.send("LIST >1")
+    b.expect(r" 322 bob #two 2 :")
+    b.expect(r" 323 bob ")
+    assert not any(" 322 bob #one " in l for l in b.lines)
+    b.send("LIST <2")
+    b.expect(r" 322 bob #one 1 :")
+    b.expect(r" 323 bob ")
+    assert sum(" 322 bob #two " in l for l in b.lines) == 1
