@@ -92,7 +92,7 @@ check-provider-host:
 	@status=0; \
 	{ $(MAKE) --no-print-directory provider > $(PROV_BUILD)/host-build.log 2>&1 || \
 		{ cat $(PROV_BUILD)/host-build.log; echo "Bail out! the provider does not build"; exit 1; }; \
-	  $(PROV_HOST_SCRIPT) $(PROV_BUILD) $(PROV_SRC); } \
+	  $(PROV_HOST_SCRIPT) $(PROV_BUILD) $(PROV_SRC) $(TOP); } \
 		> $(PROV_BUILD)/host.tap 2>&1 || status=$$?; \
 	cat $(PROV_BUILD)/host.tap; \
 	$(PYTHON) $(TOP)/tests/tap2junit --name provider-host \

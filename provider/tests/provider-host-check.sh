@@ -3,9 +3,10 @@
 # so the provider must load, offer nothing and leave every algorithm to
 # the default provider, through the API and through the openssl program.
 #
-#   provider/tests/provider-host-check.sh BUILD_DIR SRC_DIR
+#   provider/tests/provider-host-check.sh BUILD_DIR SRC_DIR TOP
 build=$1
 src=$2
+top=$3
 export OPENSSL_MODULES=$build
 t=0
 fail=0
@@ -44,6 +45,15 @@ openssl enc -aes-128-cbc -provider cryptodev -propquery provider=cryptodev -K 00
 [ $? != 0 ] && grep -qi "unsupported\|fetch" /tmp/prov-host.err.$$; sub $? "openssl enc forced onto the absent device fails with OpenSSL's error"
 sed 's/^/    # /' /tmp/prov-host.err.$$ | head -n 3
 rm -f /tmp/prov-host.$$ /tmp/prov-host.err.$$
+dest=$build/destdir
+rm -rf "$dest"
+moddir=$(openssl version -m | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')
+make --no-print-directory -s -C "$top" install-provider DESTDIR="$dest" > /dev/null 2>&1 &&
+	[ -f "$dest$moddir/cryptodev.so" ] &&
+	OPENSSL_MODULES=$dest$moddir openssl list -providers -provider cryptodev 2> /dev/null |
+	grep -q cryptodev
+sub $? "make install-provider DESTDIR=...: cryptodev.so in MODULESDIR ($moddir) under DESTDIR, and it loads"
+rm -rf "$dest"
 echo "    1..$n"
 if [ $nf = 0 ]; then ok host-openssl; else nok host-openssl; fi
 echo "1..$t"
