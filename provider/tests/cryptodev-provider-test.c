@@ -663,6 +663,34 @@ static void api_gcm(const char *name)
 	tap_ok(ok, "api: %s a second message under the same IV is refused",
 	       name);
 	ERR_clear_error();
+	/* a long stream (as openssl speed makes): 100 updates of 16 KiB,
+	 * past CDEV_GCM_MAX, the ciphertext still equal; final then fails
+	 * with an error (no tag) */
+	{
+		static unsigned char big[16384], ca[16384], cb[16384];
+		int same_all = 1, lx, ly;
+
+		rnd(big, sizeof(big));
+		ok = EVP_EncryptInit_ex2(x, cd, key, iv, NULL) &&
+		     EVP_EncryptInit_ex2(y, cr, key, iv, NULL);
+		for (int i = 0; ok && i < 100; i++) {
+			ok = EVP_EncryptUpdate(x, ca, &lx, big, sizeof(big)) &&
+			     EVP_EncryptUpdate(y, cb, &ly, big, sizeof(big)) &&
+			     lx == ly;
+			if (!ok)
+				tap_diag("update %d failed", i);
+			same_all &= ok && same(ca, cb, sizeof(ca));
+		}
+		tap_ok(ok && same_all, "api: %s 100 updates of 16 KiB equal the "
+		       "default provider's stream", name);
+		ERR_clear_error();
+		ok = !EVP_EncryptFinal_ex(x, a, &t) && ERR_peek_last_error() != 0;
+		tap_ok(ok, "api: %s final past %d bytes fails with an error",
+		       name, 1024 * 1024 - 16);
+		ERR_clear_error();
+		EVP_CIPHER_CTX_reset(x);
+		EVP_CIPHER_CTX_reset(y);
+	}
 	/* tag set after the data, truncated to 12 bytes */
 	ok = EVP_DecryptInit_ex2(x, cd, key, iv, NULL) &&
 	     EVP_DecryptUpdate(x, NULL, &t, aad, 40) &&
