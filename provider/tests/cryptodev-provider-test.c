@@ -22,6 +22,7 @@
  *
  * Each command ends with a check that every device session was closed.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -852,9 +853,111 @@ static void api_hash(void)
 	}
 }
 
+/* More contexts than one device file holds sessions (64 by default):
+ * the provider opens more files; all work, all sessions close. */
+static void api_many(void)
+{
+	enum { N = 150 };
+	static EVP_CIPHER_CTX *ctx[N];
+	unsigned char key[16], iv[16], in[64], a[80], b[80];
+	EVP_CIPHER *cd = EVP_CIPHER_fetch(libctx, "AES-128-CBC", DEV);
+	EVP_CIPHER *cr = EVP_CIPHER_fetch(libctx, "AES-128-CBC", REF);
+	EVP_CIPHER_CTX *r = EVP_CIPHER_CTX_new();
+	int ok = 1, made = 0, la, lb, t;
+
+	rnd(in, sizeof(in));
+	for (int i = 0; i < N; i++) {
+		ctx[i] = EVP_CIPHER_CTX_new();
+		key[0] = (unsigned char)i;
+		if (ctx[i] == NULL ||
+		    !EVP_EncryptInit_ex2(ctx[i], cd, key, iv, NULL))
+			break;
+		made++;
+	}
+	for (int i = 0; i < made && ok; i++) {
+		key[0] = (unsigned char)i;
+		ok = EVP_EncryptUpdate(ctx[i], a, &la, in, 64) &&
+		     EVP_EncryptFinal_ex(ctx[i], a + la, &t) && (la += t) &&
+		     EVP_EncryptInit_ex2(r, cr, key, iv, NULL) &&
+		     EVP_EncryptUpdate(r, b, &lb, in, 64) &&
+		     EVP_EncryptFinal_ex(r, b + lb, &t) && (lb += t) &&
+		     la == lb && same(a, b, (size_t)la);
+	}
+	for (int i = 0; i < N; i++)
+		EVP_CIPHER_CTX_free(ctx[i]);
+	tap_ok(made == N && ok, "api: %d AES-128-CBC contexts at once (more "
+	       "than one device file's sessions), each right", made);
+	ERR_clear_error();
+	EVP_CIPHER_CTX_free(r);
+	EVP_CIPHER_free(cd);
+	EVP_CIPHER_free(cr);
+}
+
+struct thr_arg {
+	int id, bad;
+};
+
+/* Each thread: its own contexts, random messages, against default. */
+static void *api_thread(void *varg)
+{
+	struct thr_arg *arg = varg;
+	unsigned int seed = (unsigned int)arg->id * 7919u + 1;
+
+	for (int i = 0; i < 40; i++) {
+		const char *name = all_ciphers[rand_r(&seed) % 8];
+		unsigned char key[32], iv[16], in[3000], tagin[16];
+		size_t len = (size_t)(rand_r(&seed) % 3000);
+		struct crun a = { .name = name, .propq = DEV, .enc = 1,
+			.pad = 1, .key = key, .iv = iv, .in = in, .len = len,
+			.plan = PLAN_SMALL };
+		struct crun b = a;
+
+		for (size_t k = 0; k < sizeof(key); k++)
+			key[k] = (unsigned char)rand_r(&seed);
+		for (size_t k = 0; k < sizeof(iv); k++)
+			iv[k] = (unsigned char)rand_r(&seed);
+		for (size_t k = 0; k < len; k++)
+			in[k] = (unsigned char)rand_r(&seed);
+		(void)tagin;
+		b.propq = REF;
+		b.plan = PLAN_ONESHOT;
+		if (!cipher_run(&a) || !cipher_run(&b) ||
+		    a.outlen != b.outlen || !same(a.out, b.out, a.outlen) ||
+		    !same(a.tagout, b.tagout, 16))
+			arg->bad++;
+		crun_free(&a);
+		crun_free(&b);
+	}
+	return NULL;
+}
+
+static void api_threads(void)
+{
+	enum { T = 4 };
+	pthread_t th[T];
+	struct thr_arg args[T];
+	int bad = 0, started = 0;
+
+	for (int i = 0; i < T; i++) {
+		args[i].id = i;
+		args[i].bad = 0;
+		if (pthread_create(&th[i], NULL, api_thread, &args[i]) == 0)
+			started++;
+	}
+	for (int i = 0; i < started; i++) {
+		pthread_join(th[i], NULL);
+		bad += args[i].bad;
+	}
+	tap_ok(started == T && bad == 0, "api: %d threads, 40 random messages "
+	       "each over all ciphers, equal to the default provider (%d "
+	       "differ)", started, bad);
+}
+
 static int cmd_api(void)
 {
 	srand((unsigned int)time(NULL));
+	api_many();
+	api_threads();
 	for (int i = 0; i < 6; i++)
 		api_cipher(all_ciphers[i]);
 	api_gcm("AES-128-GCM");
