@@ -117,6 +117,15 @@
 #define ERR_INVALIDKEY          525
 #define ERR_INVALIDMODEPARAM    696
 
+/* SASL (IRCv3) */
+#define RPL_WHOISACCOUNT        330
+#define RPL_LOGGEDIN            900
+#define RPL_SASLSUCCESS         903
+#define ERR_SASLFAIL            904
+#define ERR_SASLABORTED         906
+#define ERR_SASLALREADY         907
+#define RPL_SASLMECHS           908
+
 /* MONITOR (IRCv3) */
 #define RPL_MONONLINE           730
 #define RPL_MONOFFLINE          731

@@ -60,6 +60,7 @@ static const struct {
 	{ "invite-notify", CAP_INVITE_NOTIFY },
 	{ "message-tags", CAP_MESSAGE_TAGS },
 	{ "multi-prefix", CAP_MULTI_PREFIX },
+	{ "sasl", CAP_SASL },
 	{ "server-time", CAP_SERVER_TIME },
 	{ "setname", CAP_SETNAME },
 	{ "userhost-in-names", CAP_USERHOST_IN_NAMES },
@@ -77,17 +78,22 @@ static unsigned cap_bit(const char *name)
 	return 0;
 }
 
-/* The names of the capabilities in mask, space-separated. */
-static void cap_names(unsigned mask, char *out, size_t size)
+/* The names of the capabilities in mask, space-separated; with_values
+ * (CAP LS 302): "sasl=PLAIN". */
+static void cap_names(unsigned mask, bool with_values, char *out,
+		      size_t size)
 {
 	size_t used = 0, i;
 
 	out[0] = '\0';
-	for (i = 0; i < NCAPS; i++)
+	for (i = 0; i < NCAPS && used < size; i++)
 		if (mask & capabilities[i].bit)
-			used += snprintf(out + used, size - used, "%s%s",
+			used += snprintf(out + used, size - used, "%s%s%s",
 					 used ? " " : "",
-					 capabilities[i].name);
+					 capabilities[i].name,
+					 with_values &&
+					 capabilities[i].bit == CAP_SASL ?
+					 "=PLAIN" : "");
 }
 
 static void cap_reply(struct client *c, const char *sub, const char *text)
@@ -130,12 +136,14 @@ void cmd_cap(struct client *c, struct irc_msg *msg)
 	if (!strcasecmp(sub, "LS")) {
 		c->cap_negotiating = !c->registered;
 		/* Version 302 implies cap-notify (IRCv3 cap-notify). */
-		if (msg->nparams > 1 && atoi(msg->params[1]) >= 302)
+		if (msg->nparams > 1 && atoi(msg->params[1]) >= 302) {
 			c->caps |= CAP_CAP_NOTIFY;
-		cap_names(~0u, names, sizeof(names));
+			c->cap_302 = true;
+		}
+		cap_names(~0u, c->cap_302, names, sizeof(names));
 		cap_reply(c, "LS", names);
 	} else if (!strcasecmp(sub, "LIST")) {
-		cap_names(c->caps, names, sizeof(names));
+		cap_names(c->caps, false, names, sizeof(names));
 		cap_reply(c, "LIST", names);
 	} else if (!strcasecmp(sub, "REQ")) {
 		c->cap_negotiating = !c->registered;

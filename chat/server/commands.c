@@ -452,6 +452,8 @@ static const struct command commands[] = {
 	  "MONITOR +<nicks> | -<nicks> | C | L | S" },
 	{ "OPER", cmd_oper, 2, true, false, "OPER <name> <password>" },
 	{ "INVITE", cmd_invite, 2, true, false, "INVITE <nick> <#chan>" },
+	{ "AUTHENTICATE", cmd_authenticate, 1, false, false,
+	  "AUTHENTICATE PLAIN, then the base64 payload (IRCv3 sasl)" },
 	{ "SETNAME", cmd_setname, 1, true, false,
 	  "SETNAME :<real name>  (IRCv3 setname)" },
 	{ "TAGMSG", cmd_tagmsg, 1, true, false,

@@ -15,6 +15,10 @@ command_fn cmd_lusers, cmd_version, cmd_time, cmd_info, cmd_admin,
 	cmd_stats;                                      /* server_commands.c */
 command_fn cmd_monitor;                                 /* monitor.c */
 command_fn cmd_cap, cmd_setname;                        /* caps.c */
+command_fn cmd_authenticate;                            /* sasl.c */
+
+/* Whether password hashes to hash (crypt(3)), oper_commands.c. */
+bool crypt_matches(const char *hash, const char *password);
 command_fn cmd_tagmsg;                                  /* commands.c */
 
 /* Registration ends once NICK, USER and any CAP negotiation are done. */

@@ -279,6 +279,29 @@ static int add_oper(struct server_config *cfg, char *args,
 	return 0;
 }
 
+/* "account NAME HASH": a SASL PLAIN login, the hash as for oper. */
+static int add_account(struct server_config *cfg, char *args,
+		       struct config_error *err)
+{
+	char *save = NULL;
+	char *name = strtok_r(args, " \t", &save);
+	char *hash = strtok_r(NULL, " \t", &save);
+	struct account *a;
+
+	if (!name || !hash || strtok_r(NULL, " \t", &save) ||
+	    cfg->naccounts == ACCOUNTS_MAX || strlen(name) > IRC_NICK_MAX ||
+	    strlen(hash) >= sizeof(a->hash) || hash[0] != '$') {
+		snprintf(err->text, sizeof(err->text), "account wants NAME "
+			 "HASH (crypt(3) form; at most %d accounts)",
+			 ACCOUNTS_MAX);
+		return -1;
+	}
+	a = &cfg->accounts[cfg->naccounts++];
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(a->hash, sizeof(a->hash), "%s", hash);
+	return 0;
+}
+
 static char *trim(char *s)
 {
 	char *end;
@@ -305,6 +328,8 @@ static int config_line(struct server_config *cfg, char *line,
 	arg = trim(arg);
 	if (!strcmp(name, "oper"))
 		return add_oper(cfg, arg, err);
+	if (!strcmp(name, "account"))
+		return add_account(cfg, arg, err);
 	o = find_option(name);
 	if (!o || o->kind == KIND_CONFIG || o->kind == KIND_HELP) {
 		snprintf(err->text, sizeof(err->text), "unknown option '%s'",

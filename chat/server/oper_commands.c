@@ -32,14 +32,14 @@ static bool oper_host_matches(const struct oper *op, const struct client *c)
 }
 
 /* crypt_r's state is large (32 KiB): one for the whole server. */
-static bool password_matches(const struct oper *op, const char *password)
+bool crypt_matches(const char *hash, const char *password)
 {
 	static struct crypt_data data;
-	const char *hash;
+	const char *out;
 
 	memset(&data, 0, sizeof(data));
-	hash = crypt_r(password, op->hash, &data);
-	return hash && hash[0] != '*' && !strcmp(hash, op->hash);
+	out = crypt_r(password, hash, &data);
+	return out && out[0] != '*' && !strcmp(out, hash);
 }
 
 void cmd_oper(struct client *c, struct irc_msg *msg)
@@ -50,7 +50,7 @@ void cmd_oper(struct client *c, struct irc_msg *msg)
 		client_reply(c, ERR_NOOPERHOST, ":No O-lines for your host");
 		return;
 	}
-	if (!password_matches(op, msg->params[1])) {
+	if (!crypt_matches(op->hash, msg->params[1])) {
 		log_msg("%s: failed OPER as %s", c->prefix, op->name);
 		client_reply(c, ERR_PASSWDMISMATCH, ":Password incorrect");
 		return;

@@ -92,6 +92,7 @@
 #define MONITOR_MAX 100         /* MONITOR=: nicks one client may watch */
 #define USERHOST_MAX 5          /* nicks one USERHOST answers (RFC 2812) */
 #define OPERS_MAX 32            /* oper entries of the config file */
+#define ACCOUNTS_MAX 256        /* account entries (SASL PLAIN) */
 /* Client-only tags (+name=value) of one message relayed with it; a line
  * is still at most IRC_LINE_MAX bytes with its tags on the way in. */
 #define CLIENT_TAGS_MAX 256
@@ -103,6 +104,12 @@ struct oper {
 	char name[IRC_NICK_MAX + 1];
 	char hash[128];         /* crypt(3) form, e.g. $6$salt$... */
 	char host_mask[HOST_MAX + IRC_USER_MAX + 2]; /* user@host, wildcards */
+};
+
+/* An account of the config file for SASL PLAIN: account NAME HASH. */
+struct account {
+	char name[IRC_NICK_MAX + 1];
+	char hash[128];
 };
 
 struct server_config {
@@ -134,6 +141,8 @@ struct server_config {
 	const char *admin_email;    /* 259 */
 	struct oper opers[OPERS_MAX];
 	unsigned nopers;
+	struct account accounts[ACCOUNTS_MAX];
+	unsigned naccounts;
 };
 
 /* What an epoll event's data.ptr points at. */
@@ -159,6 +168,7 @@ enum {
 	CAP_SETNAME = 1 << 7,
 	CAP_CHGHOST = 1 << 8,
 	CAP_CAP_NOTIFY = 1 << 9,
+	CAP_SASL = 1 << 10,
 };
 
 struct channel;
@@ -193,6 +203,9 @@ struct client {
 	bool mode_wallops;      /* +w: receives WALLOPS */
 	bool mode_oper;         /* +o: a server operator (OPER) */
 	unsigned caps;          /* CAP_* enabled */
+	bool cap_302;           /* CAP LS 302: capabilities carry values */
+	uint8_t sasl_step;      /* sasl.c: where AUTHENTICATE is */
+	char account[IRC_NICK_MAX + 1]; /* SASL login, "" when none */
 	bool is_dead;
 	bool want_write;        /* EPOLLOUT is armed */
 	bool ping_pending;

@@ -159,6 +159,9 @@ static void send_whois(struct client *c, struct client *who)
 	if (who->mode_oper)
 		client_reply(c, RPL_WHOISOPERATOR, "%s :is an IRC operator",
 			     who->nick);
+	if (who->account[0])
+		client_reply(c, RPL_WHOISACCOUNT, "%s %s :is logged in as",
+			     who->nick, who->account);
 	client_reply(c, RPL_WHOISIDLE, "%s %lld %lld :seconds idle, signon "
 		     "time", who->nick,
 		     (long long)((c->srv->now_ms - who->spoke_ms) / 1000),

@@ -7,7 +7,7 @@ import time
 
 from conftest import RawClient
 
-ALL_CAPS = {"away-notify", "cap-notify", "chghost", "echo-message",
+ALL_CAPS = {"away-notify", "cap-notify", "chghost", "echo-message", "sasl=PLAIN",
             "invite-notify", "message-tags", "multi-prefix", "server-time",
             "setname", "userhost-in-names"}
 
@@ -159,3 +159,59 @@ def test_setname(server, raw_client):
     assert not any("SETNAME" in l for l in plain.lines)
     a.send("SETNAME :" + "x" * 200)
     a.expect(r" FAIL SETNAME INVALID_REALNAME :")
+
+
+def sasl_payload(authzid, authcid, password):
+    import base64
+    return base64.b64encode(f"{authzid}\0{authcid}\0{password}".encode()
+                            ).decode()
+
+
+def test_sasl_plain_against_config_accounts(start_server, raw_client,
+                                            tmp_path):
+    import subprocess
+    hashed = subprocess.run(["openssl", "passwd", "-6", "-salt", "saslsalt",
+                             "hunter2"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    conf = tmp_path / "cchatd.conf"
+    conf.write_text(f"account alice {hashed}\n")
+    srv = start_server("--config", conf)
+    c = raw_client(srv)
+    c.send("CAP LS 302")
+    ls = c.expect(r" CAP \* LS :(.*)$").group(1).split()
+    assert "sasl=PLAIN" in ls
+    c.send("NICK alice")
+    c.send("USER alice 0 * :Alice")
+    c.send("AUTHENTICATE PLAIN")          # before CAP REQ :sasl
+    c.expect(r" 904 \S+ :SASL authentication failed$")
+    c.send("CAP REQ :sasl")
+    c.expect(r" CAP \S+ ACK :sasl$")
+    c.send("AUTHENTICATE SCRAM-SHA-256")
+    c.expect(r" 908 \S+ PLAIN :are available SASL mechanisms$")
+    c.expect(r" 904 ")
+    c.send("AUTHENTICATE PLAIN")
+    c.expect(r"^AUTHENTICATE \+$")
+    c.send("AUTHENTICATE " + sasl_payload("", "alice", "wrong"))
+    c.expect(r" 904 ")
+    c.send("AUTHENTICATE PLAIN")
+    c.expect(r"^AUTHENTICATE \+$")
+    c.send("AUTHENTICATE not-base64!")
+    c.expect(r" 904 ")
+    c.send("AUTHENTICATE PLAIN")
+    c.expect(r"^AUTHENTICATE \+$")
+    c.send("AUTHENTICATE *")
+    c.expect(r" 906 \S+ :SASL authentication aborted$")
+    c.send("AUTHENTICATE PLAIN")
+    c.expect(r"^AUTHENTICATE \+$")
+    c.send("AUTHENTICATE " + sasl_payload("alice", "alice", "hunter2"))
+    c.expect(r" 900 alice alice!~alice@127\.0\.0\.1 alice :You are now "
+             r"logged in as alice$")
+    c.expect(r" 903 alice :SASL authentication successful$")
+    c.send("AUTHENTICATE PLAIN")
+    c.expect(r" 907 alice :You have already authenticated")
+    c.send("CAP END")
+    c.expect(r" 001 alice ")
+    other = raw_client(srv).register("bob")
+    other.send("WHOIS alice")
+    other.expect(r" 330 bob alice alice :is logged in as$")
+    assert "failed SASL login as alice" in srv.stderr_text()

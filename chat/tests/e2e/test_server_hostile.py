@@ -10,11 +10,13 @@ COMMANDS = ["PRIVMSG", "NOTICE", "TAGMSG", "JOIN", "PART", "MODE", "TOPIC",
             "NAMES", "LIST", "WHO", "WHOIS", "WHOWAS", "KICK", "INVITE",
             "AWAY", "ISON", "USERHOST", "MONITOR", "LUSERS", "VERSION",
             "TIME", "INFO", "ADMIN", "STATS", "HELP", "OPER", "KILL",
-            "WALLOPS", "REHASH", "SETNAME", "CAP", "NICK", "MOTD"]
+            "WALLOPS", "REHASH", "SETNAME", "CAP", "NICK", "MOTD",
+            "AUTHENTICATE"]
 PIECES = ["#c", "#d", "&e", "@#c", "+#c", "a", "b", "B", "*", "*!*@*",
           "+ovbkl", "-ovbkl", "+imnpst", "+b", "-b", "+k", "+l", "99999999999",
           "0", "-1", ",", ",,,", ":", "", "LS", "REQ", ":multi-prefix",
-          "L", "S", "C", "+", "-", "x" * 300, "é" * 40, "\x01ACTION\x01",
+          "L", "S", "C", "+", "-", "x" * 300, "PLAIN", "AGFAYg==",
+          "é" * 40, "\x01ACTION\x01",
           "#" + "c" * 60, "nick[1]", "NICK{1}", "?", "m", "u", "o"]
 TAGS = ["", "@+a=b ", "@+x;+y=1 ", "@time=x ", "@" + "+t=" + "v" * 400 + " ",
         "@;;; ", "@+=x "]
