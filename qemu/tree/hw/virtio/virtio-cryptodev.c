@@ -26,6 +26,8 @@
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/rcu.h"
+#include "qemu/timer.h"
+#include "hw/core/cpu.h"
 #include "hw/qdev-properties.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-cryptodev.h"
@@ -699,6 +701,36 @@ static void virtio_cryptodev_work(VirtIOCryptodevReq *req)
                                 VCD_RESP_LEN, req->out, req->out_len);
 }
 
+static size_t virtio_cryptodev_data_len(VirtIOCryptodevReq *req)
+{
+    return req->in_len + req->buf_len;
+}
+
+/*
+ * virtio_cryptodev_work(), timed, with the session's lock held.  The
+ * session learns what a byte of its requests costs, so that later ones
+ * run with the BQL held only when that stays short whatever the
+ * algorithm; a slower run raises the estimate at once, faster ones lower
+ * it slowly.  Returns the nanoseconds the work took.
+ */
+static int64_t virtio_cryptodev_run(VirtIOCryptodevReq *req)
+{
+    VirtIOCryptodevSession *sess = req->sess;
+    size_t bytes = virtio_cryptodev_data_len(req);
+    int64_t start = get_clock();
+    int64_t ns;
+    uint64_t ps;
+
+    virtio_cryptodev_work(req);
+    ns = get_clock() - start;
+    if (req->opcode != VIRTIO_CRYPTODEV_OP_CREATE_SESSION && bytes) {
+        ps = MAX((uint64_t)ns * 1000 / bytes, 1);
+        sess->ps_per_byte = ps >= sess->ps_per_byte ? ps :
+                            sess->ps_per_byte - (sess->ps_per_byte - ps) / 8;
+    }
+    return ns;
+}
+
 /* CREATE_SESSION's second half, under the BQL: the session joins its file. */
 static void virtio_cryptodev_session_created(VirtIOCryptodevReq *req)
 {
@@ -846,6 +878,17 @@ static void virtio_cryptodev_answer_done(VirtIOCryptodev *s)
     virtio_cryptodev_guard_leave(s, guard);
 }
 
+/* @req ran off the BQL: over to whoever takes the BQL next to answer it. */
+static void virtio_cryptodev_ran(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
+{
+    qemu_mutex_lock(&s->work_lock);
+    QSIMPLEQ_INSERT_TAIL(&s->done, req, next);
+    if (--s->working == 0) {
+        qemu_cond_broadcast(&s->idle_cond);
+    }
+    qemu_mutex_unlock(&s->work_lock);
+}
+
 /*
  * A worker answers what it ran itself, taking the BQL, rather than
  * handing the request back to the main loop: under TCG that extra
@@ -873,15 +916,9 @@ static void *virtio_cryptodev_worker(void *opaque)
         qemu_mutex_unlock(&s->work_lock);
 
         qemu_mutex_lock(&req->sess->lock);
-        virtio_cryptodev_work(req);
+        virtio_cryptodev_run(req);
         qemu_mutex_unlock(&req->sess->lock);
-
-        qemu_mutex_lock(&s->work_lock);
-        QSIMPLEQ_INSERT_TAIL(&s->done, req, next);
-        if (--s->working == 0) {
-            qemu_cond_broadcast(&s->idle_cond);
-        }
-        qemu_mutex_unlock(&s->work_lock);
+        virtio_cryptodev_ran(s, req);
 
         bql_lock();
         virtio_cryptodev_answer_done(s);
@@ -904,13 +941,78 @@ static void virtio_cryptodev_queue_for_worker(VirtIOCryptodev *s,
 }
 
 /* Under the BQL; virtio_cryptodev_work_done() undoes the accounting. */
-static void virtio_cryptodev_offload(VirtIOCryptodev *s,
+static void virtio_cryptodev_account(VirtIOCryptodev *s,
                                      VirtIOCryptodevReq *req)
 {
     s->inflight++;
     s->inflight_bytes += req->in_len + req->buf_len;
     req->sess->offloaded++;
+}
+
+static void virtio_cryptodev_offload(VirtIOCryptodev *s,
+                                     VirtIOCryptodevReq *req)
+{
+    virtio_cryptodev_account(s, req);
     virtio_cryptodev_queue_for_worker(s, req);
+}
+
+/*
+ * A vCPU's queued work, run at the top of its thread's loop with the BQL
+ * held: no MMIO access of the guest is on the stack any more (the notify
+ * may even have reached this device through another device's DMA), so
+ * the BQL can be let go for the crypto, as a worker does, and the
+ * request is still answered before the vCPU runs the guest again.  The
+ * guest driver reaps the answer after its kick, with no interrupt.  Each
+ * item runs the first request waiting, if any: a drain may have taken
+ * them back meanwhile.  A vCPU never waits for a session a worker runs.
+ */
+static void virtio_cryptodev_vcpu_work(CPUState *cpu, run_on_cpu_data data)
+{
+    VirtIOCryptodev *s = data.host_ptr;
+    VirtIOCryptodevReq *req = NULL;
+
+    /* after unplug the lists are gone, and a drain answered everything */
+    if (!s->unplugging) {
+        qemu_mutex_lock(&s->work_lock);
+        req = QSIMPLEQ_FIRST(&s->vcpu_todo);
+        if (req) {
+            QSIMPLEQ_REMOVE_HEAD(&s->vcpu_todo, next);
+            if (qemu_mutex_trylock(&req->sess->lock)) {
+                QSIMPLEQ_INSERT_TAIL(&s->todo, req, next);
+                qemu_cond_signal(&s->work_cond);
+                req = NULL;
+            }
+        }
+        qemu_mutex_unlock(&s->work_lock);
+    }
+    if (req) {
+        bql_unlock();
+        virtio_cryptodev_run(req);
+        qemu_mutex_unlock(&req->sess->lock);
+        virtio_cryptodev_ran(s, req);
+        bql_lock();
+        if (!s->unplugging) {
+            virtio_cryptodev_answer_done(s);
+        }
+    }
+    object_unref(s->transport);
+}
+
+/*
+ * Hand @req to the vCPU whose notify brought it, once the notify has
+ * returned.  The transport, which holds this device, stays until then.
+ */
+static void virtio_cryptodev_offload_to_vcpu(VirtIOCryptodev *s,
+                                             VirtIOCryptodevReq *req)
+{
+    virtio_cryptodev_account(s, req);
+    qemu_mutex_lock(&s->work_lock);
+    QSIMPLEQ_INSERT_TAIL(&s->vcpu_todo, req, next);
+    s->working++;
+    qemu_mutex_unlock(&s->work_lock);
+    object_ref(s->transport);
+    async_run_on_cpu(current_cpu, virtio_cryptodev_vcpu_work,
+                     RUN_ON_CPU_HOST_PTR(s));
 }
 
 /* A reset of the device, or of the request's queue, gave it up. */
@@ -939,6 +1041,11 @@ static void virtio_cryptodev_drain(VirtIOCryptodev *s)
     qemu_mutex_lock(&s->work_lock);
     while ((req = QSIMPLEQ_FIRST(&s->todo))) {
         QSIMPLEQ_REMOVE_HEAD(&s->todo, next);
+        QSIMPLEQ_INSERT_TAIL(&s->reclaimed, req, next);
+        s->working--;
+    }
+    while ((req = QSIMPLEQ_FIRST(&s->vcpu_todo))) {
+        QSIMPLEQ_REMOVE_HEAD(&s->vcpu_todo, next);
         QSIMPLEQ_INSERT_TAIL(&s->reclaimed, req, next);
         s->working--;
     }
@@ -971,6 +1078,7 @@ static void virtio_cryptodev_start_workers(VirtIOCryptodev *s)
     QSIMPLEQ_INIT(&s->todo);
     QSIMPLEQ_INIT(&s->done);
     QSIMPLEQ_INIT(&s->reclaimed);
+    QSIMPLEQ_INIT(&s->vcpu_todo);
     s->workers = g_new0(QemuThread, s->num_queues);
     for (i = 0; i < s->num_queues; i++) {
         qemu_thread_create(&s->workers[i], "virtio-cryptodev",
@@ -1022,20 +1130,8 @@ static uint32_t virtio_cryptodev_run_now(VirtIOCryptodev *s,
     return VIRTIO_CRYPTODEV_S_OK;
 }
 
-static size_t virtio_cryptodev_data_len(VirtIOCryptodevReq *req)
-{
-    return req->in_len + req->buf_len;
-}
-
-static bool virtio_cryptodev_needs_worker(VirtIOCryptodev *s,
-                                          VirtIOCryptodevReq *req)
-{
-    return s->engine->may_block ||
-           virtio_cryptodev_data_len(req) > s->inline_len;
-}
-
 /*
- * Whether @req runs right here, under the BQL: it must be small, and its
+ * Whether @req may run outside the workers: it must be small, and its
  * session free.  A session busy on a worker could hold its lock for up to
  * max-data-len of work, which must never be waited for with the BQL held,
  * so then the request goes to a worker too; so it does while the session
@@ -1045,11 +1141,50 @@ static bool virtio_cryptodev_needs_worker(VirtIOCryptodev *s,
 static bool virtio_cryptodev_may_run_inline(VirtIOCryptodev *s,
                                             VirtIOCryptodevReq *req)
 {
-    return !virtio_cryptodev_needs_worker(s, req) && !req->sess->offloaded &&
+    return !s->engine->may_block &&
+           virtio_cryptodev_data_len(req) <= s->inline_len &&
+           !req->sess->offloaded &&
            qemu_mutex_trylock(&req->sess->lock) == 0;
 }
 
-/* Take references and hand the request to a worker, or run it inline. */
+/*
+ * With the session's lock held: is @req's crypto short enough, by what
+ * the session's earlier requests cost, to run with the BQL held?  A new
+ * session's first request never is.
+ */
+static bool virtio_cryptodev_bql_ok(VirtIOCryptodev *s,
+                                    VirtIOCryptodevReq *req)
+{
+    uint64_t ps = req->sess->ps_per_byte;
+
+    return ps && ps * virtio_cryptodev_data_len(req) <=
+                 s->bql_budget_ns * 1000ull;
+}
+
+/*
+ * Run @req at once, with the BQL and its session's lock held.  The time
+ * is wall time: on a busy host it includes the thread being preempted.
+ */
+static void virtio_cryptodev_run_locked(VirtIOCryptodev *s,
+                                        VirtIOCryptodevReq *req)
+{
+    size_t bytes = virtio_cryptodev_data_len(req);
+    int64_t est_ns = req->sess->ps_per_byte * bytes / 1000;
+    int64_t ns = virtio_cryptodev_run(req);
+
+    if (ns > s->bql_worst_ns) {
+        s->bql_worst_ns = ns;
+        trace_virtio_cryptodev_bql_worst(s, req->opcode, bytes, ns, est_ns);
+    }
+    qemu_mutex_unlock(&req->sess->lock);
+    virtio_cryptodev_finish(req);
+}
+
+/*
+ * Take references and run the request: at once with the BQL held when its
+ * crypto is short, else on the notifying vCPU once its notify returned,
+ * else (too big, a busy session, no vCPU) on a worker.
+ */
 static void virtio_cryptodev_start(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
 {
     VirtIOCryptodevFile *file = req->file;
@@ -1069,13 +1204,18 @@ static void virtio_cryptodev_start(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
     }
     file->refcnt++;
 
-    if (virtio_cryptodev_may_run_inline(s, req)) {
-        virtio_cryptodev_work(req);
+    if (!virtio_cryptodev_may_run_inline(s, req)) {
+        virtio_cryptodev_offload(s, req);
+    } else if (virtio_cryptodev_bql_ok(s, req)) {
+        virtio_cryptodev_run_locked(s, req);
+    } else {
         qemu_mutex_unlock(&req->sess->lock);
-        virtio_cryptodev_finish(req);
-        return;
+        if (current_cpu) {
+            virtio_cryptodev_offload_to_vcpu(s, req);
+        } else {
+            virtio_cryptodev_offload(s, req);
+        }
     }
-    virtio_cryptodev_offload(s, req);
 }
 
 /*
@@ -1138,7 +1278,7 @@ static bool virtio_cryptodev_handle_request(VirtIOCryptodev *s,
         break;
     }
 
-    if (virtio_cryptodev_needs_worker(s, req) && s->inflight &&
+    if (s->inflight &&
         s->inflight_bytes + virtio_cryptodev_data_len(req) >
         VIRTIO_CRYPTODEV_INFLIGHT_BUDGET) {
         trace_virtio_cryptodev_throttle(s, s->inflight, s->inflight_bytes);
@@ -1281,6 +1421,11 @@ static bool virtio_cryptodev_check_props(VirtIOCryptodev *s, Error **errp)
                    (long long)VIRTIO_CRYPTODEV_MAX_DATA_LEN_LIMIT);
         return false;
     }
+    if (s->bql_budget_ns > VIRTIO_CRYPTODEV_MAX_BQL_BUDGET_NS) {
+        error_setg(errp, "x-bql-budget-ns must be at most %d",
+                   VIRTIO_CRYPTODEV_MAX_BQL_BUDGET_NS);
+        return false;
+    }
     if (s->inline_len > VIRTIO_CRYPTODEV_MAX_INLINE_LEN) {
         error_setg(errp, "inline-len must be at most %lld",
                    (long long)VIRTIO_CRYPTODEV_MAX_INLINE_LEN);
@@ -1355,6 +1500,8 @@ static void virtio_cryptodev_realize(DeviceState *dev, Error **errp)
     s->files = g_hash_table_new(g_int64_hash, g_int64_equal);
     s->kick_bh = virtio_bh_new_guarded(dev, virtio_cryptodev_kick, s);
     s->guard = &qdev_get_parent_bus(dev)->parent->mem_reentrancy_guard;
+    /* it holds this device; unplug takes the device off its bus */
+    s->transport = OBJECT(qdev_get_parent_bus(dev)->parent);
 
     virtio_init(vdev, VIRTIO_ID_CRYPTODEV,
                 sizeof(struct virtio_cryptodev_config));
@@ -1418,6 +1565,8 @@ static const Property virtio_cryptodev_properties[] = {
     DEFINE_PROP_BIT64("aead", VirtIOCryptodev, host_features,
                       VIRTIO_CRYPTODEV_F_AEAD, true),
     DEFINE_PROP_BOOL("x-fuzz-handles", VirtIOCryptodev, fuzz_handles, false),
+    DEFINE_PROP_UINT32("x-bql-budget-ns", VirtIOCryptodev, bql_budget_ns,
+                       VIRTIO_CRYPTODEV_BQL_BUDGET_NS),
 };
 
 static void virtio_cryptodev_class_init(ObjectClass *klass, void *data)

@@ -41,12 +41,22 @@ OBJECT_DECLARE_SIMPLE_TYPE(VirtIOCryptodev, VIRTIO_CRYPTODEV)
 /*
  * Default of the inline-len property: requests of the builtin engine with
  * at most this much data (input + output) run right away in the thread
- * that handles the queue; bigger ones, and every request of the host
- * engine, go to the device's worker threads.  The property's upper limit
- * keeps an inline request to well under a millisecond of AES.
+ * that notified, a vCPU's, without the BQL (a 64 KiB CRYPT moves
+ * 131088 bytes); bigger ones, every request of the host engine and those
+ * notified outside a vCPU go to the device's worker threads.  The upper
+ * limit keeps a vCPU to well under a millisecond of AES per request.
  */
-#define VIRTIO_CRYPTODEV_INLINE_LEN             4096
+#define VIRTIO_CRYPTODEV_INLINE_LEN             (256 * KiB)
 #define VIRTIO_CRYPTODEV_MAX_INLINE_LEN         (256 * KiB)
+
+/*
+ * Crypto that a request may do with the BQL held: the session's measured
+ * cost per byte times the request's bytes must stay under this.  Such a
+ * request is answered before the guest's notify returns, which saves the
+ * vCPU a trip through its work queue; everything else leaves the BQL.
+ */
+#define VIRTIO_CRYPTODEV_BQL_BUDGET_NS          10000
+#define VIRTIO_CRYPTODEV_MAX_BQL_BUDGET_NS      20000
 
 /*
  * Bounce-buffer bytes that requests in flight may hold at once.  A
@@ -86,6 +96,7 @@ struct VirtIOCryptodevSession {
     unsigned offloaded;         /* its requests with the workers (BQL) */
     VcdSessionShape shape;
     QemuMutex lock;
+    uint64_t ps_per_byte;       /* measured crypto cost, 0: unknown (@lock) */
     void *opaque;               /* engine state */
 };
 
@@ -128,6 +139,7 @@ struct VirtIOCryptodev {
     uint32_t max_sessions;
     uint32_t max_data_len;
     uint32_t inline_len;
+    uint32_t bql_budget_ns;     /* x-bql-budget-ns, for measurements */
     uint64_t host_features;
 
     const VirtIOCryptodevEngine *engine;
@@ -142,12 +154,13 @@ struct VirtIOCryptodev {
     uint64_t inflight_bytes;    /* their bounce buffers */
 
     /*
-     * The worker threads (one per queue) and their two lists, under
-     * @work_lock: @todo waits for a worker, @done for the BQL to answer
-     * it.  @working counts requests in @todo or being run.  @reclaimed,
-     * under the BQL, holds what a drain took back from @todo until it
-     * answers or requeues it.  Requests leave every list one at a time,
-     * so a drain always sees all that is unanswered.
+     * The worker threads (one per queue) and their lists, under
+     * @work_lock: @todo waits for a worker, @vcpu_todo for the vCPU that
+     * notified it (its queued work), @done for the BQL to answer it.
+     * @working counts requests in @todo, @vcpu_todo or being run.
+     * @reclaimed, under the BQL, holds what a drain took back from the
+     * todo lists until it answers or requeues it.  Requests leave every
+     * list one at a time, so a drain always sees all that is unanswered.
      */
     QemuThread *workers;
     QemuMutex work_lock;
@@ -156,16 +169,19 @@ struct VirtIOCryptodev {
     QSIMPLEQ_HEAD(, VirtIOCryptodevReq) todo;
     QSIMPLEQ_HEAD(, VirtIOCryptodevReq) done;
     QSIMPLEQ_HEAD(, VirtIOCryptodevReq) reclaimed;
+    QSIMPLEQ_HEAD(, VirtIOCryptodevReq) vcpu_todo;
     unsigned working;
     bool workers_stop;
     bool throttled;             /* a request waits for the budget */
     bool quiescing;             /* reset or unplug: take no requests */
     bool unplugging;            /* unrealize began: quiescing for good */
     MemReentrancyGuard *guard;  /* the transport's; see guard_enter() */
+    Object *transport;          /* the proxy this device is embedded in */
     VirtQueue *resetting_vq;    /* VIRTIO_F_RING_RESET of this queue */
     QEMUBH *kick_bh;            /* re-runs the queues after throttling */
     VirtQueue *batching_vq;     /* its answers notify once, at the end */
     bool notify_deferred;       /* an answer of batching_vq is unnotified */
+    int64_t bql_worst_ns;       /* longest crypto run with the BQL held */
     Error *migration_blocker;
 };
 
