@@ -39,12 +39,26 @@
 /*
  * Default for the zc_min_len parameter: data of at least this many bytes
  * goes to the device straight from the caller's pinned pages (zero-copy);
- * smaller data is cheaper to copy.
+ * smaller data is cheaper to copy.  Under TCG a copy (and the clearing of
+ * its bounce buffers) costs more than pinning a page from about 1 KiB on.
  */
-#define VCD_ZC_MIN_LEN		(32U << 10)
+#define VCD_ZC_MIN_LEN		(1U << 10)
 
 /* Descriptors a chain needs besides its data pages. */
 #define VCD_CHAIN_FIXED		8
+
+/*
+ * Inputs and outputs up to this size (what a request below the default
+ * zc_min_len bounces: IV, data, digest, IV out) and chains up to
+ * VCD_SMALL_SG descriptors (64 KiB each way in single pages, with the
+ * small parts) live in the request itself: no allocation, and so no
+ * init_on_alloc clearing, per buffer.
+ */
+#define VCD_SMALL_LEN		1152
+#define VCD_SMALL_SG		40
+
+/* Pinned pages of one side whose array lives in the request: 64 KiB. */
+#define VCD_SMALL_PAGES		17
 
 /*
  * Default for the uid_max_inflight parameter: a quarter of the QEMU
@@ -78,6 +92,7 @@ struct vcd_queue {
 	unsigned int depth;		/* how many: at most queue_depth */
 	wait_queue_head_t space_wq;	/* submitters waiting for room */
 	unsigned long free_events;	/* bumped when buffers come back */
+	unsigned int kickers;		/* between kick and reap: no callbacks */
 	struct vcd_device *dev;
 	char name[16];
 };
@@ -130,6 +145,7 @@ enum vcd_req_state {
 	VCD_REQ_ABANDONED,	/* the waiter was killed and left */
 };
 
+/* vcd_req_alloc() sets each field in turn: a new one needs a line there. */
 struct vcd_req {
 	struct kref ref;	/* the waiter's and the virtqueue's */
 	struct completion done;
@@ -168,6 +184,15 @@ struct vcd_req {
 	struct virtio_cryptodev_req_hdr hdr;
 	/* Device-writable: keep it off the header's cache line. */
 	struct virtio_cryptodev_resp resp ____cacheline_aligned;
+
+	/*
+	 * Not cleared at allocation (see vcd_req_ctor()): from here on,
+	 * each part is written before it is read.
+	 */
+	struct scatterlist small_sg[VCD_SMALL_SG];
+	struct page *small_pages[2][VCD_SMALL_PAGES];	/* src, dst */
+	u8 small_in[VCD_SMALL_LEN];
+	u8 small_out[VCD_SMALL_LEN] ____cacheline_aligned;
 };
 
 /* How a submitter waits for the device. */
@@ -226,6 +251,7 @@ struct vcd_stats {
 extern unsigned int vcd_queue_depth;
 extern unsigned int vcd_zc_min_len;
 extern struct workqueue_struct *vcd_wq;
+extern struct kmem_cache *vcd_req_cache;
 extern struct vcd_stats vcd_stats;
 void vcd_device_put(struct vcd_device *dev);
 void vcd_device_get(struct vcd_device *dev);

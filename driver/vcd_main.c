@@ -40,6 +40,7 @@ MODULE_PARM_DESC(zc_min_len,
 		 "Data bytes from which requests use the caller's pages in place");
 
 struct workqueue_struct *vcd_wq;
+struct kmem_cache *vcd_req_cache;
 struct vcd_stats vcd_stats;
 static DEFINE_IDA(vcd_ida);
 static struct dentry *vcd_debugfs;
@@ -361,19 +362,42 @@ static void vcd_debugfs_init(void)
 				&vcd_stats.uid_waits);
 }
 
+/*
+ * With a constructor init_on_alloc leaves a request alone: clearing all
+ * of it on every allocation (TCG runs rep stosb a byte at a time) took a
+ * quarter of a 64-byte request's time when it was 2 KiB.  vcd_req_alloc()
+ * sets the fields; the embedded buffers are written before they are read
+ * and wiped on free.
+ */
+static void vcd_req_ctor(void *obj)
+{
+	memset(obj, 0, sizeof(struct vcd_req));
+}
+
 static int __init vcd_init(void)
 {
 	int err;
 
 	/* Closes the device files of openers killed mid-open. */
-	vcd_wq = alloc_workqueue("vcd_cleanup", WQ_UNBOUND, 0);
-	if (!vcd_wq)
+	/* The embedded buffers are copied from and to user memory. */
+	vcd_req_cache = kmem_cache_create_usercopy("vcd_req",
+			sizeof(struct vcd_req), __alignof__(struct vcd_req), 0,
+			offsetof(struct vcd_req, small_in),
+			offsetofend(struct vcd_req, small_out) -
+			offsetof(struct vcd_req, small_in), vcd_req_ctor);
+	if (!vcd_req_cache)
 		return -ENOMEM;
+	vcd_wq = alloc_workqueue("vcd_cleanup", WQ_UNBOUND, 0);
+	if (!vcd_wq) {
+		kmem_cache_destroy(vcd_req_cache);
+		return -ENOMEM;
+	}
 	vcd_debugfs_init();
 	err = register_virtio_driver(&vcd_driver);
 	if (err) {
 		debugfs_remove_recursive(vcd_debugfs);
 		destroy_workqueue(vcd_wq);
+		kmem_cache_destroy(vcd_req_cache);
 	}
 	return err;
 }
@@ -382,6 +406,7 @@ static void __exit vcd_exit(void)
 {
 	unregister_virtio_driver(&vcd_driver);
 	destroy_workqueue(vcd_wq);
+	kmem_cache_destroy(vcd_req_cache);
 	debugfs_remove_recursive(vcd_debugfs);
 }
 

@@ -24,7 +24,8 @@
 
 #include "vcd.h"
 
-static void vcd_unpin(struct vcd_pinned *pin)
+/* @small: the request's own array for this side. */
+static void vcd_unpin(struct vcd_pinned *pin, struct page **small)
 {
 	if (!pin->pages)
 		return;
@@ -32,7 +33,8 @@ static void vcd_unpin(struct vcd_pinned *pin)
 		unpin_user_pages_dirty_lock(pin->pages, pin->npages, true);
 	else
 		unpin_user_pages(pin->pages, pin->npages);
-	kvfree(pin->pages);
+	if (pin->pages != small)
+		kvfree(pin->pages);
 	pin->pages = NULL;
 }
 
@@ -42,17 +44,24 @@ static void vcd_req_free(struct vcd_req *req)
 	size_t bytes = req->user_bytes;
 	bool file = req->user_file;
 
-	vcd_unpin(&req->src_pin);
-	vcd_unpin(&req->dst_pin);
+	vcd_unpin(&req->src_pin, req->small_pages[0]);
+	vcd_unpin(&req->dst_pin, req->small_pages[1]);
 	/*
 	 * Keys, IVs, AAD, digests and bounced data: none of it may linger
 	 * in freed memory.  The bytes were just copied, so clearing them
 	 * costs little next to that.
 	 */
-	kvfree_sensitive(req->in, req->in_len);
-	kvfree_sensitive(req->out, req->out_len);
-	kfree(req->sg);
-	kfree(req);
+	if (req->in == req->small_in)
+		memzero_explicit(req->small_in, req->in_len);
+	else
+		kvfree_sensitive(req->in, req->in_len);
+	if (req->out == req->small_out)
+		memzero_explicit(req->small_out, req->out_len);
+	else
+		kvfree_sensitive(req->out, req->out_len);
+	if (req->sg != req->small_sg)
+		kfree(req->sg);
+	kmem_cache_free(vcd_req_cache, req);
 	atomic_dec(&vcd_stats.requests);
 	/* Not before: the budget bounds the memory a uid's requests hold. */
 	vcd_user_del_bytes(user, bytes);
@@ -163,6 +172,7 @@ static struct scatterlist *vcd_sg_fill_pinned(struct scatterlist *prev,
 int vcd_req_pin(struct vcd_req *req, struct vcd_pinned *pin,
 		const void __user *uaddr, size_t len, bool write)
 {
+	struct page **small = req->small_pages[pin == &req->dst_pin];
 	unsigned long start = (unsigned long)uaddr;
 	int got;
 
@@ -170,8 +180,11 @@ int vcd_req_pin(struct vcd_req *req, struct vcd_pinned *pin,
 		return 0;
 	pin->offset = offset_in_page(start);
 	pin->npages = DIV_ROUND_UP(pin->offset + len, PAGE_SIZE);
-	pin->pages = kvmalloc_array(pin->npages, sizeof(*pin->pages),
-				    GFP_KERNEL);
+	if (pin->npages <= VCD_SMALL_PAGES)
+		pin->pages = small;
+	else
+		pin->pages = kvmalloc_array(pin->npages, sizeof(*pin->pages),
+					    GFP_KERNEL);
 	if (!pin->pages)
 		return -ENOMEM;
 	pin->write = write;
@@ -182,7 +195,8 @@ int vcd_req_pin(struct vcd_req *req, struct vcd_pinned *pin,
 		return 0;
 	if (got > 0)
 		unpin_user_pages(pin->pages, got);
-	kvfree(pin->pages);
+	if (pin->pages != small)
+		kvfree(pin->pages);
 	pin->pages = NULL;
 	return got < 0 ? got : -EFAULT;
 }
@@ -205,7 +219,10 @@ int vcd_req_map(struct vcd_req *req)
 
 	if (n_out + n_in > req->dev->max_sg)
 		return -E2BIG;
-	sg = kmalloc_array(n_out + n_in, sizeof(*sg), GFP_KERNEL);
+	if (n_out + n_in <= ARRAY_SIZE(req->small_sg))
+		sg = req->small_sg;
+	else
+		sg = kmalloc_array(n_out + n_in, sizeof(*sg), GFP_KERNEL);
 	if (!sg)
 		return -ENOMEM;
 	req->sg = sg;
@@ -235,28 +252,54 @@ struct vcd_req *vcd_req_alloc(struct vcd_device *dev, u32 opcode, u64 file,
 	struct vcd_req *req;
 	int err = -ENOMEM;
 
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	req = kmem_cache_alloc(vcd_req_cache, GFP_KERNEL);
 	if (!req)
 		return ERR_PTR(-ENOMEM);
+	/*
+	 * Field by field rather than a memset, whose rep stosb TCG runs a
+	 * byte at a time; free_work is set up when it is used.
+	 */
 	atomic_inc(&vcd_stats.requests);
 	kref_init(&req->ref);
 	init_completion(&req->done);
 	atomic_set(&req->state, VCD_REQ_PENDING);
+	req->err = 0;
+	req->err_answer = 0;
+	req->sent = false;
+	req->written = 0;
 	INIT_LIST_HEAD(&req->node);
 	req->dev = dev;
-	req->hdr.opcode = cpu_to_le32(opcode);
-	req->hdr.file = cpu_to_le64(file);
-	req->hdr.session = cpu_to_le32(session);
+	req->in = NULL;
+	req->out = NULL;
+	req->out_len = 0;
+	req->src_pin = (struct vcd_pinned){ };
+	req->dst_pin = (struct vcd_pinned){ };
+	req->sg = NULL;
+	req->sg_out = 0;
+	req->user = NULL;
+	req->user_bytes = 0;
+	req->user_file = false;
+	req->hdr = (struct virtio_cryptodev_req_hdr){
+		.opcode = cpu_to_le32(opcode),
+		.file = cpu_to_le64(file),
+		.session = cpu_to_le32(session),
+	};
+	req->resp = (struct virtio_cryptodev_resp){ };
 
 	req->in_len = in_len;
-	if (in_len) {
+	if (in_len <= sizeof(req->small_in)) {
+		req->in = in_len ? req->small_in : NULL;
+	} else {
 		/* Filled completely by the caller before it is queued. */
 		req->in = kvmalloc(in_len, GFP_KERNEL);
 		if (!req->in)
 			goto fail;
 	}
 	req->out_len = out_len;
-	if (out_len) {
+	if (out_len <= sizeof(req->small_out)) {
+		/* Zeroed, as kvzalloc() below does. */
+		req->out = out_len ? memset(req->small_out, 0, out_len) : NULL;
+	} else {
 		/* Zeroed: a short-writing device cannot leak old memory. */
 		req->out = kvzalloc(out_len, GFP_KERNEL);
 		if (!req->out)
@@ -293,10 +336,71 @@ static int vcd_wait_space(struct vcd_queue *q, unsigned long seen,
 	return 0;
 }
 
+/* A used buffer must at least hold the response. */
+static int vcd_check_written(struct vcd_req *req, unsigned int len)
+{
+	if (len < sizeof(req->resp)) {
+		pr_warn_ratelimited("%s: device wrote %u bytes, no response\n",
+				    req->dev->name, len);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void vcd_req_finish(struct vcd_req *req, int err, bool answered);
+
+/*
+ * Under q->lock: move what the device answered onto @done.  Callbacks
+ * are left off while a submitter is between its kick and its own reap:
+ * the last one to reap turns them back on, and takes what came meanwhile.
+ */
+static void vcd_reap(struct vcd_queue *q, struct list_head *done)
+{
+	struct vcd_req *req;
+	unsigned int len;
+	bool more = false;
+
+	do {
+		virtqueue_disable_cb(q->vq);
+		while ((req = virtqueue_get_buf(q->vq, &len))) {
+			req->written = len;
+			list_move_tail(&req->node, done);
+			q->depth--;
+			more = true;
+		}
+	} while (!q->kickers && !virtqueue_enable_cb(q->vq));
+	if (more)
+		q->free_events++;
+}
+
+/* Outside q->lock: wake the submitters and waiters of what was reaped. */
+static void vcd_complete(struct vcd_queue *q, struct list_head *done)
+{
+	struct vcd_req *req, *tmp;
+
+	if (list_empty(done))
+		return;
+	wake_up_all(&q->space_wq);
+	list_for_each_entry_safe(req, tmp, done, node) {
+		list_del_init(&req->node);
+		vcd_req_finish(req, vcd_check_written(req, req->written), true);
+		vcd_req_put(req);
+	}
+}
+
 /*
  * Put the chain on a queue.  The RCU read section covers the dead check
- * up to the notify, so removal (which sets dead and then waits for RCU)
- * never deletes a virtqueue that a submitter is still kicking.
+ * up to the notify and the reap after it, so removal (which sets dead and
+ * then waits for RCU) never deletes a virtqueue that a submitter is still
+ * kicking.
+ *
+ * With ioeventfd off the QEMU device handles the notify in the vCPU that
+ * wrote it: a small request is answered before the write returns, a
+ * bigger one by that vCPU before it runs the guest again.  So the kick
+ * is made with callbacks off and the ring is reaped right after it: such
+ * answers cost no interrupt.  What a kick does not answer (a worker's
+ * request, another device) comes with an interrupt as usual, once the
+ * last kicker has turned callbacks back on.  Nothing here waits.
  */
 static int vcd_req_try_queue(struct vcd_queue *q, struct vcd_req *req,
 			     unsigned long *seen)
@@ -304,6 +408,7 @@ static int vcd_req_try_queue(struct vcd_queue *q, struct vcd_req *req,
 	struct scatterlist *sgs[2] = { req->sg, req->sg + req->sg_out };
 	unsigned long flags;
 	bool kick = false;
+	LIST_HEAD(done);
 	int err;
 
 	rcu_read_lock();
@@ -319,13 +424,22 @@ static int vcd_req_try_queue(struct vcd_queue *q, struct vcd_req *req,
 			list_add_tail(&req->node, &q->inflight);
 			q->depth++;
 			kick = virtqueue_kick_prepare(q->vq);
+			if (kick && !q->kickers++)
+				virtqueue_disable_cb(q->vq);
 		}
 	}
 	*seen = q->free_events;
 	spin_unlock_irqrestore(&q->lock, flags);
-	if (kick)
+	if (kick) {
 		virtqueue_notify(q->vq);
+		spin_lock_irqsave(&q->lock, flags);
+		q->kickers--;
+		vcd_reap(q, &done);
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
 	rcu_read_unlock();
+	/* Freeing an abandoned request may sleep: not under RCU. */
+	vcd_complete(q, &done);
 	return err;
 }
 
@@ -416,47 +530,17 @@ static void vcd_req_finish(struct vcd_req *req, int err, bool answered)
 	}
 }
 
-/* A used buffer must at least hold the response. */
-static int vcd_check_written(struct vcd_req *req, unsigned int len)
-{
-	if (len < sizeof(req->resp)) {
-		pr_warn_ratelimited("%s: device wrote %u bytes, no response\n",
-				    req->dev->name, len);
-		return -EIO;
-	}
-	return 0;
-}
-
 void vcd_vq_done(struct virtqueue *vq)
 {
 	struct vcd_device *dev = vq->vdev->priv;
 	struct vcd_queue *q = &dev->queues[vq->index];
-	struct vcd_req *req, *tmp;
 	unsigned long flags;
-	unsigned int len;
 	LIST_HEAD(done);
 
 	spin_lock_irqsave(&q->lock, flags);
-	do {
-		virtqueue_disable_cb(vq);
-		while ((req = virtqueue_get_buf(vq, &len))) {
-			req->written = len;
-			list_move_tail(&req->node, &done);
-			q->depth--;
-		}
-	} while (!virtqueue_enable_cb(vq));
-	if (!list_empty(&done))
-		q->free_events++;
+	vcd_reap(q, &done);
 	spin_unlock_irqrestore(&q->lock, flags);
-
-	if (list_empty(&done))
-		return;
-	wake_up_all(&q->space_wq);
-	list_for_each_entry_safe(req, tmp, &done, node) {
-		list_del_init(&req->node);
-		vcd_req_finish(req, vcd_check_written(req, req->written), true);
-		vcd_req_put(req);
-	}
+	vcd_complete(q, &done);
 }
 
 /* Removal: every waiter returns -ENODEV now, buffers stay queued. */
