@@ -41,7 +41,7 @@ DEMO_TARGET :=
 all:
 
 include $(wildcard chat/chat.mk secure/secure.mk vm/vm.mk qemu/qemu.mk qemu/fuzz/fuzz.mk \
-	driver/driver.mk tests/tests.mk provider/provider.mk)
+	driver/driver.mk tests/tests.mk tests/bench.mk provider/provider.mk)
 
 all: $(ALL_TARGETS)
 

@@ -12,13 +12,13 @@
 #                                 -hostcore-kat on it, and the limit probes
 #                                 on a second device with small limits
 #                                 -> $(RESULTS)/cryptodev.xml
-#   make bench-cryptodev          cryptodev-speed in the guest: /dev/crypto
-#                                 next to AF_ALG, table on stdout
+#   make bench-cryptodev          every /dev/crypto stack next to the
+#                                 host's native speed: tests/bench.mk
 #
 # Knobs (make VAR=value)
 #   CDT_QEMU_DEVICE   the -device argument (default virtio-cryptodev-pci)
 #   CDT_STRESS_ARGS   cryptodev-stress arguments for check-cryptodev
-#   CDT_SPEED_ARGS    cryptodev-speed arguments for bench-cryptodev
+#   CDT_SPEED_ARGS    more cryptodev-speed arguments for bench-cryptodev
 
 CDT_SRC := $(TOP)/tests/cryptodev
 CDT_BUILD := $(BUILD)/tests/cryptodev
@@ -47,7 +47,6 @@ CDT_QEMU_DEVICE ?= virtio-cryptodev-pci
 CDT_STRESS_ARGS ?= -p 2 -t 4 -n 400 -k 8 -c 1500
 CDT_SPEED_ARGS ?=
 CDT_CHECK_TIMEOUT := 900
-CDT_BENCH_TIMEOUT := 1800
 # A second device with small limits, checked to be exactly these.  Its
 # PCI slot is after the first device's, so the driver names it crypto1.
 CDT_LIMITS_SESSIONS := 5
@@ -70,11 +69,9 @@ ALL_TARGETS += $(CDT_PROGRAMS) $(CDT_VECTORS_CHECK)
 LAB_GUEST_BINS += $(CDT_PROGRAMS)
 LAB_GUEST_FILES += $(CDT_GUEST_SCRIPTS)
 CHECK_TARGETS += check-cryptodev-vectors check-cryptodev
-BENCH_TARGETS += bench-cryptodev
 DEPS_PARTS += tests
 
-.PHONY: cryptodev-tests check-cryptodev-vectors check-cryptodev \
-	bench-cryptodev
+.PHONY: cryptodev-tests check-cryptodev-vectors check-cryptodev
 
 cryptodev-tests: $(CDT_PROGRAMS)
 
@@ -145,9 +142,3 @@ check-cryptodev: lab $(CDT_PROGRAMS) $(DRV_KO)
 		$(addprefix --expect ,$(CDT_EXPECT)) \
 		-o $(RESULTS)/cryptodev.xml $(CDT_BUILD)/check.tap
 
-bench-cryptodev: lab $(CDT_PROGRAMS) $(DRV_KO)
-	@mkdir -p $(CDT_BUILD)
-	@{ $(LAB_RUN) $(CDT_VM_ARGS) --timeout $(CDT_BENCH_TIMEOUT) \
-		-- '/opt/tests/cryptodev-guest-bench.sh $(CDT_SPEED_ARGS)'; \
-		echo $$? > $(CDT_BUILD)/bench.status; } | tee $(CDT_BUILD)/bench.txt
-	@exit $$(cat $(CDT_BUILD)/bench.status)

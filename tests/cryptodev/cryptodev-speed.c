@@ -4,7 +4,7 @@
  * own software crypto reached through AF_ALG sockets, cell by cell.
  *
  *   cryptodev-speed [-d DEV] [-t SECONDS] [-a ALGS] [-s SIZES] [-p PROCS]
- *                   [-r REPEATS] [-n] [-c]
+ *                   [-r REPEATS] [-n] [-c] [-m] [-l LABEL] [-D DRIVER]
  *
  * A cell is one algorithm, one request size and a number of processes,
  * each process with its own open file (or socket) and session, all
@@ -14,6 +14,14 @@
  * both sides do the same work per call.  With -r each cell is measured
  * REPEATS times, the two sides alternating, and the best run is kept:
  * other load on the machine only ever slows a run down.
+ *
+ * -m prints one line per side and cell for a program to merge runs on
+ * different stacks (bench-report):
+ *   cell LABEL ALG BYTES PROCS OPS_PER_S MB_PER_S DRIVER
+ * with LABEL (-l, default "dev") for the device and "afalg" for AF_ALG,
+ * and "-" for a side that failed.  -D skips the algorithms that the
+ * device does not serve with a driver whose name contains DRIVER (a peer
+ * device that only offers some of them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +44,7 @@
 #define DEFAULT_DEVICE		"/dev/crypto"
 #define DEFAULT_SECONDS		1.0
 #define DEFAULT_ALGS		"cbc,ctr,hmac"
+#define ALL_ALGS		"cbc,ctr,hmac,gcm,info"
 #define DEFAULT_SIZES		"16,64,256,1024,4096,16384,65536"
 #define DEFAULT_PROCS		"1,2,4"
 #define MAX_LIST		16
@@ -45,6 +54,8 @@
 #define MAX_REPEATS		20
 #define HMAC_KEY_LEN		32
 #define DIGEST_MAX		64
+#define GCM_IV_LEN		12
+#define GCM_TAG_LEN		16
 
 static const char *device = DEFAULT_DEVICE;
 
@@ -63,6 +74,15 @@ static const struct speed_alg speed_algs[] = {
 	  16, 16, 0 },
 	{ "hmac", "hmac(sha256)", 0, CRYPTO_SHA2_256_HMAC, "hash",
 	  "hmac(sha256)", HMAC_KEY_LEN, 0, 32 },
+	/* AEAD: CIOCAUTHCRYPT, no AAD, ciphertext || tag */
+	{ "gcm", "gcm(aes)-256", CRYPTO_AES_GCM, 0, "aead", "gcm(aes)",
+	  32, GCM_IV_LEN, GCM_TAG_LEN },
+	/*
+	 * The bare ioctl: CIOCGSESSINFO on a cbc(aes) session, which
+	 * cryptodev-linux and the project's driver both answer without
+	 * crypto or device; the size is ignored.  No AF_ALG side.
+	 */
+	{ "info", "sessinfo", CRYPTO_AES_CBC, 0, NULL, "cbc(aes)", 16, 16, 0 },
 };
 #define SPEED_ALG_COUNT (sizeof(speed_algs) / sizeof(speed_algs[0]))
 
@@ -112,6 +132,22 @@ static int dev_setup(struct backend_ctx *c)
 	return 0;
 }
 
+static bool alg_is_aead(const struct speed_alg *a)
+{
+	return a->cipher == CRYPTO_AES_GCM;
+}
+
+static int dev_aead_request(struct backend_ctx *c, size_t len)
+{
+	struct crypt_auth_op caop = {
+		.ses = c->ses, .op = COP_ENCRYPT, .len = (uint32_t)len,
+		.src = c->in, .dst = c->out, .tag_len = GCM_TAG_LEN,
+		.iv = c->iv, .iv_len = GCM_IV_LEN,
+	};
+
+	return ioctl(c->fd, CIOCAUTHCRYPT, &caop) < 0 ? -errno : 0;
+}
+
 static int dev_request(struct backend_ctx *c, size_t len)
 {
 	struct crypt_op cop = {
@@ -121,6 +157,13 @@ static int dev_request(struct backend_ctx *c, size_t len)
 		.mac = c->alg->mac ? c->mac : NULL,
 	};
 
+	if (alg_is_aead(c->alg))
+		return dev_aead_request(c, len);
+	if (!c->alg->afalg_type) {
+		struct session_info_op info = { .ses = c->ses };
+
+		return ioctl(c->fd, CIOCGSESSINFO, &info) < 0 ? -errno : 0;
+	}
 	return ioctl(c->fd, CIOCCRYPT, &cop) < 0 ? -errno : 0;
 }
 
@@ -128,6 +171,8 @@ static int afalg_setup(struct backend_ctx *c)
 {
 	struct sockaddr_alg sa = { .salg_family = AF_ALG };
 
+	if (!c->alg->afalg_type)
+		return -ENOSYS;
 	strncpy((char *)sa.salg_type, c->alg->afalg_type,
 		sizeof(sa.salg_type) - 1);
 	strncpy((char *)sa.salg_name, c->alg->afalg_name,
@@ -139,26 +184,41 @@ static int afalg_setup(struct backend_ctx *c)
 	    setsockopt(c->tfm, SOL_ALG, ALG_SET_KEY, bench_key,
 		       c->alg->key_len) < 0)
 		return -errno;
+	if (alg_is_aead(c->alg) &&
+	    setsockopt(c->tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL,
+		       GCM_TAG_LEN) < 0)
+		return -errno;
 	c->fd = accept4(c->tfm, NULL, NULL, SOCK_CLOEXEC);
 	return c->fd < 0 ? -errno : 0;
 }
 
-/* One skcipher request: operation and IV as control messages, then read. */
+/*
+ * One skcipher or AEAD request: operation, IV (and for AEAD an AAD
+ * length of 0) as control messages, then read the result (AEAD:
+ * ciphertext || tag).
+ */
 static int afalg_cipher_request(struct backend_ctx *c, size_t len)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(uint32_t)) +
-			 CMSG_SPACE(sizeof(struct af_alg_iv) + 16)];
+			 CMSG_SPACE(sizeof(struct af_alg_iv) + 16) +
+			 CMSG_SPACE(sizeof(uint32_t))];
 		struct cmsghdr align;
 	} ctl = { 0 };
 	struct iovec iov = { c->in, len };
+	bool aead = alg_is_aead(c->alg);
+	size_t iv_len = c->alg->iv_len;
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+		.msg_control = ctl.buf,
+		.msg_controllen = CMSG_SPACE(sizeof(uint32_t)) +
+			CMSG_SPACE(sizeof(struct af_alg_iv) + iv_len) +
+			(aead ? CMSG_SPACE(sizeof(uint32_t)) : 0),
 	};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 	struct af_alg_iv *aiv;
-	uint32_t op = ALG_OP_ENCRYPT;
+	uint32_t op = ALG_OP_ENCRYPT, assoclen = 0;
+	size_t out_len = len + (aead ? GCM_TAG_LEN : 0);
 
 	cm->cmsg_level = SOL_ALG;
 	cm->cmsg_type = ALG_SET_OP;
@@ -167,13 +227,20 @@ static int afalg_cipher_request(struct backend_ctx *c, size_t len)
 	cm = CMSG_NXTHDR(&msg, cm);
 	cm->cmsg_level = SOL_ALG;
 	cm->cmsg_type = ALG_SET_IV;
-	cm->cmsg_len = CMSG_LEN(sizeof(*aiv) + 16);
+	cm->cmsg_len = CMSG_LEN(sizeof(*aiv) + iv_len);
 	aiv = (struct af_alg_iv *)CMSG_DATA(cm);
-	aiv->ivlen = 16;
-	memcpy(aiv->iv, c->iv, 16);
+	aiv->ivlen = (uint32_t)iv_len;
+	memcpy(aiv->iv, c->iv, iv_len);
+	if (aead) {
+		cm = CMSG_NXTHDR(&msg, cm);
+		cm->cmsg_level = SOL_ALG;
+		cm->cmsg_type = ALG_SET_AEAD_ASSOCLEN;
+		cm->cmsg_len = CMSG_LEN(sizeof(assoclen));
+		memcpy(CMSG_DATA(cm), &assoclen, sizeof(assoclen));
+	}
 	if (sendmsg(c->fd, &msg, 0) != (ssize_t)len)
 		return -errno;
-	return read(c->fd, c->out, len) == (ssize_t)len ? 0 : -EIO;
+	return read(c->fd, c->out, out_len) == (ssize_t)out_len ? 0 : -EIO;
 }
 
 static int afalg_hash_request(struct backend_ctx *c, size_t len)
@@ -235,7 +302,7 @@ static void proc_main(const struct backend *b, const struct speed_alg *a,
 	char go;
 
 	c.in = calloc(1, len);
-	c.out = calloc(1, len);
+	c.out = calloc(1, len + GCM_TAG_LEN);
 	if (!c.in || !c.out)
 		r.err = -ENOMEM;
 	else
@@ -342,6 +409,21 @@ static void print_cell_value(const struct cell *c, bool csv)
 		printf(" %12.0f %10.2f", c->ops_per_s, c->mb_per_s);
 }
 
+static void print_machine(const char *label, const struct speed_alg *a,
+			  size_t len, unsigned int procs,
+			  const struct cell *c, const char *driver)
+{
+	if (c->err == -ENOSYS)
+		return;		/* that side was not asked for */
+	if (c->err)
+		printf("cell %s %s %zu %u - - %s\n", label, a->option, len,
+		       procs, driver);
+	else
+		printf("cell %s %s %zu %u %.0f %.3f %s\n", label, a->option,
+		       len, procs, c->ops_per_s, c->mb_per_s, driver);
+	fflush(stdout);
+}
+
 static void print_row(const struct speed_alg *a, size_t len,
 		      unsigned int procs, const struct cell *dev,
 		      const struct cell *afalg, bool csv)
@@ -360,24 +442,26 @@ static void print_row(const struct speed_alg *a, size_t len,
 	fflush(stdout);
 }
 
-/* The engine behind the device, as CIOCGSESSINFO names it. */
-static void print_device_driver(void)
+/*
+ * The kernel driver behind the device for @a, as CIOCGSESSINFO names it,
+ * into @buf; "-" when the session cannot be made.
+ */
+static void device_driver(const struct speed_alg *a, char *buf, size_t size)
 {
-	struct session_op sop = { .cipher = CRYPTO_AES_CBC, .keylen = 16,
-				  .key = (uint8_t *)bench_key };
+	struct backend_ctx c = { .alg = a, .fd = -1 };
 	struct session_info_op info = { 0 };
-	int fd = open(device, O_RDWR | O_CLOEXEC);
+	const char *name = "-";
 
-	if (fd < 0 || ioctl(fd, CIOCGSESSION, &sop) < 0) {
-		printf("# %s: %s\n", device, strerror(errno));
-	} else {
-		info.ses = sop.ses;
-		if (ioctl(fd, CIOCGSESSINFO, &info) == 0)
-			printf("# %s: cbc(aes) runs on %.64s\n", device,
-			       info.cipher_info.cra_driver_name);
+	if (dev_setup(&c) == 0) {
+		info.ses = c.ses;
+		if (ioctl(c.fd, CIOCGSESSINFO, &info) == 0)
+			name = a->cipher ? info.cipher_info.cra_driver_name :
+					   info.hash_info.cra_driver_name;
 	}
-	if (fd >= 0)
-		close(fd);
+	if (c.fd >= 0)
+		close(c.fd);
+	snprintf(buf, size, "%.63s", name[0] ? name : "-");
+	printf("# %s: %s runs on %s\n", device, a->afalg_name, buf);
 }
 
 /* ---- command line ---- */
@@ -385,7 +469,9 @@ static void print_device_driver(void)
 struct options {
 	double seconds;
 	unsigned int repeats;
-	bool afalg, csv;
+	bool afalg, csv, machine;
+	const char *label;		/* the device side's name for -m */
+	const char *want_driver;	/* -D */
 	const struct speed_alg *algs[MAX_LIST];
 	size_t sizes[MAX_LIST];
 	unsigned int procs[MAX_LIST];
@@ -396,16 +482,20 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: cryptodev-speed [-d DEV] [-t SECONDS] [-a ALGS] [-s SIZES]\n"
-		"                       [-p PROCS] [-r REPEATS] [-n] [-c]\n"
+		"                       [-p PROCS] [-r REPEATS] [-n] [-c] [-m]\n"
+		"                       [-l LABEL] [-D DRIVER]\n"
 		"  -d DEV      device (default %s)\n"
 		"  -t SECONDS  time per cell and side (default %.1f)\n"
-		"  -a ALGS     of cbc,ctr,hmac (default %s)\n"
+		"  -a ALGS     of %s (default %s)\n"
 		"  -s SIZES    request sizes in bytes (default %s)\n"
 		"  -p PROCS    process counts, at most %d (default %s)\n"
 		"  -r REPEATS  runs per cell and side, the best kept (default 1)\n"
 		"  -n          no AF_ALG side\n"
-		"  -c          CSV output\n",
-		DEFAULT_DEVICE, DEFAULT_SECONDS, DEFAULT_ALGS, DEFAULT_SIZES,
+		"  -c          CSV output\n"
+		"  -m          also one 'cell' line per side and cell, for bench-report\n"
+		"  -l LABEL    the device side's name in those lines (default dev)\n"
+		"  -D DRIVER   skip algorithms whose device driver's name lacks DRIVER\n",
+		DEFAULT_DEVICE, DEFAULT_SECONDS, ALL_ALGS, DEFAULT_ALGS, DEFAULT_SIZES,
 		MAX_PROCS, DEFAULT_PROCS);
 	exit(2);
 }
@@ -469,8 +559,8 @@ static void parse_args(struct options *o, int argc, char **argv)
 	int opt;
 
 	*o = (struct options){ .seconds = DEFAULT_SECONDS, .repeats = 1,
-			       .afalg = true };
-	while ((opt = getopt(argc, argv, "d:t:a:s:p:r:nch")) != -1) {
+			       .afalg = true, .label = "dev" };
+	while ((opt = getopt(argc, argv, "d:t:a:s:p:r:ncml:D:h")) != -1) {
 		switch (opt) {
 		case 'd': device = optarg; break;
 		case 't':
@@ -484,6 +574,9 @@ static void parse_args(struct options *o, int argc, char **argv)
 		case 'r': o->repeats = parse_num(optarg, 1, MAX_REPEATS); break;
 		case 'n': o->afalg = false; break;
 		case 'c': o->csv = true; break;
+		case 'm': o->machine = true; break;
+		case 'l': o->label = optarg; break;
+		case 'D': o->want_driver = optarg; break;
 		default: usage();
 		}
 	}
@@ -499,9 +592,16 @@ int main(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	printf("# cryptodev-speed: %.2f s per cell and side, best of %u, %s vs %s\n",
 	       o.seconds, o.repeats, device, o.afalg ? "AF_ALG" : "nothing");
-	print_device_driver();
 	print_header(o.csv);
 	for (unsigned int i = 0; i < o.n_algs; i++) {
+		char driver[64];
+
+		device_driver(o.algs[i], driver, sizeof(driver));
+		if (o.want_driver && !strstr(driver, o.want_driver)) {
+			printf("# skip %s: served by %s, not %s\n",
+			       o.algs[i]->option, driver, o.want_driver);
+			continue;
+		}
 		for (unsigned int j = 0; j < o.n_sizes; j++) {
 			for (unsigned int k = 0; k < o.n_procs; k++) {
 				const struct speed_alg *a = o.algs[i];
@@ -518,6 +618,12 @@ int main(int argc, char **argv)
 				}
 				print_row(a, o.sizes[j], o.procs[k], &dev,
 					  &afalg, o.csv);
+				if (o.machine) {
+					print_machine(o.label, a, o.sizes[j],
+						      o.procs[k], &dev, driver);
+					print_machine("afalg", a, o.sizes[j],
+						      o.procs[k], &afalg, "-");
+				}
 			}
 		}
 	}
