@@ -332,8 +332,13 @@ static const struct virtio_device_id vcd_id_table[] = {
 	{ 0 },
 };
 
+/*
+ * The driver passes algorithm ids through, so taking F_EXT_ALGS is all it
+ * takes to offer the further cryptodev-linux algorithms.
+ */
 static unsigned int vcd_features[] = {
 	VIRTIO_CRYPTODEV_F_AEAD,
+	VIRTIO_CRYPTODEV_F_EXT_ALGS,
 };
 
 static struct virtio_driver vcd_driver = {

@@ -24,6 +24,14 @@
 
 /* Feature bits. */
 #define VIRTIO_CRYPTODEV_F_AEAD		0	/* OP_AEAD works (AES-GCM) */
+/*
+ * The rest of cryptodev-linux 1.14's algorithms: CRYPTO_NULL,
+ * CRYPTO_DES_CBC, CRYPTO_BLF_CBC, CRYPTO_CAMELLIA_CBC, CRYPTO_RIPEMD160,
+ * CRYPTO_RIPEMD160_HMAC.
+ */
+#define VIRTIO_CRYPTODEV_F_EXT_ALGS	1
+/* OP_COPY_HASH works (cryptodev-linux's CIOCCPHASH). */
+#define VIRTIO_CRYPTODEV_F_COPY_HASH	2
 
 /* Engines, as reported in the config space. */
 #define VIRTIO_CRYPTODEV_ENGINE_BUILTIN	1	/* QEMU's crypto layer */
@@ -48,6 +56,7 @@ struct virtio_cryptodev_config {
 #define VIRTIO_CRYPTODEV_OP_DESTROY_SESSION	4
 #define VIRTIO_CRYPTODEV_OP_CRYPT		5
 #define VIRTIO_CRYPTODEV_OP_AEAD		6
+#define VIRTIO_CRYPTODEV_OP_COPY_HASH		7	/* F_COPY_HASH */
 
 /* Response status. */
 #define VIRTIO_CRYPTODEV_S_OK		0
@@ -99,6 +108,15 @@ struct virtio_cryptodev_aead_para {
 };
 
 /*
+ * OP_COPY_HASH: the running digest of src_session becomes that of the
+ * header's session (the destination), both in the header's file and
+ * with the same hash or HMAC algorithm.
+ */
+struct virtio_cryptodev_copy_hash_para {
+	__le32 src_session;
+};
+
+/*
  * Every request is one descriptor chain: the device-readable part is this
  * header followed by the op's input, the device-writable part is struct
  * virtio_cryptodev_resp followed by the op's output.  The device treats
@@ -111,6 +129,7 @@ struct virtio_cryptodev_aead_para {
  *   DESTROY_SESSION -                          -
  *   CRYPT           iv, src                    dst, mac, iv_out
  *   AEAD            iv, aad, src               dst
+ *   COPY_HASH       -                          -
  */
 struct virtio_cryptodev_req_hdr {
 	__le32 opcode;		/* VIRTIO_CRYPTODEV_OP_* */
@@ -122,6 +141,7 @@ struct virtio_cryptodev_req_hdr {
 		struct virtio_cryptodev_session_para session;
 		struct virtio_cryptodev_crypt_para crypt;
 		struct virtio_cryptodev_aead_para aead;
+		struct virtio_cryptodev_copy_hash_para copy_hash;
 		__u8 raw[40];
 	} u;
 };

@@ -80,28 +80,52 @@ QDEV_HE_TIMEOUT := 420
 QDEV_HE_OUTER_DEVICE := virtio-cryptodev-pci,engine=builtin
 # What the guest's /dev/crypto reports in CIOCGSESSINFO: the outer engine.
 QDEV_HE_LOWER_DRIVER := virtio-cryptodev-builtin
+# The second configuration, the original scenario of the device: the
+# guest's /dev/crypto is the real cryptodev-linux (tests/tests.mk,
+# CRYPTODEV_LINUX_DIR) over the guest kernel's crypto, which names its own
+# driver per algorithm (the guest has aesni_intel; HMAC and SHA-1 are the
+# generic C code under TCG's -cpu max).
+QDEV_HE_CDL_LOWER_DRIVER := cbc(aes)=cbc-aes-aesni,$\
+hmac(sha256)=hmac(sha256-generic),sha1=sha1-generic
+QDEV_HE_CDL_BUILD := $(QDEV_BUILD)/host-engine-cryptodev-linux
 
 CHECK_TARGETS += check-qemu-host-engine
 
 .PHONY: check-qemu-host-engine
+
+# One configuration: $(1) its name for the report, $(2) its build folder,
+# $(3) the vm/run options that give the guest its /dev/crypto, $(4) the
+# lower driver names.
+define QDEV_HE_RUN
+	@mkdir -p $(2)
+	@status=0; \
+	$(LAB_RUN) --smp 1 --mem 1G --timeout $(QDEV_HE_TIMEOUT) \
+		--initrd $(QDEV_HE_IMAGE) $(3) \
+		--console-log $(2)/console.log \
+		-- 'VCD_QTEST_HOST_DRIVER="$(4)" /opt/qemu/guest-check.sh' \
+		> $(2)/qtest.tap 2> $(2)/qtest.stderr \
+		|| status=$$?; \
+	grep -v '^# starting QEMU' $(2)/qtest.tap; \
+	[ $$status = 0 ] || grep -v ': info: virtio-cryptodev: ' \
+		$(2)/qtest.stderr | tail -n 60 >&2; \
+	$(PYTHON) $(TOP)/tests/tap2junit -n $(1) \
+		--runner-status $$status -o $(RESULTS)/$(1).xml \
+		$(2)/qtest.tap
+endef
 
 check-qemu-host-engine: lab
 	@$(QDEV_BUILD_QTEST)
 	@mkdir -p $(QDEV_HE_BUILD) $(RESULTS)
 	@$(TOP)/qemu/host-engine/mkimage --base $(LAB_INITRAMFS) \
 		--out $(QDEV_HE_IMAGE) --qemu $(LAB_QEMU) --qtest $(QDEV_QTEST)
-	@status=0; \
-	$(LAB_RUN) --smp 1 --mem 1G --timeout $(QDEV_HE_TIMEOUT) \
-		--initrd $(QDEV_HE_IMAGE) --modprobe virtio_cryptodev \
-		--qemu-arg -device --qemu-arg $(QDEV_HE_OUTER_DEVICE) \
-		--console-log $(QDEV_HE_BUILD)/console.log \
-		-- 'VCD_QTEST_HOST_DRIVER=$(QDEV_HE_LOWER_DRIVER) \
-		/opt/qemu/guest-check.sh' \
-		> $(QDEV_HE_BUILD)/qtest.tap 2> $(QDEV_HE_BUILD)/qtest.stderr \
-		|| status=$$?; \
-	grep -v '^# starting QEMU' $(QDEV_HE_BUILD)/qtest.tap; \
-	[ $$status = 0 ] || grep -v ': info: virtio-cryptodev: ' \
-		$(QDEV_HE_BUILD)/qtest.stderr | tail -n 60 >&2; \
-	$(PYTHON) $(TOP)/tests/tap2junit -n qemu-host-engine \
-		--runner-status $$status -o $(RESULTS)/qemu-host-engine.xml \
-		$(QDEV_HE_BUILD)/qtest.tap
+	$(call QDEV_HE_RUN,qemu-host-engine,$(QDEV_HE_BUILD),$\
+--modprobe virtio_cryptodev --qemu-arg -device $\
+--qemu-arg $(QDEV_HE_OUTER_DEVICE),$(QDEV_HE_LOWER_DRIVER))
+ifneq ($(CRYPTODEV_LINUX_DIR),)
+	$(call QDEV_HE_RUN,qemu-host-engine-cryptodev-linux,$\
+$(QDEV_HE_CDL_BUILD),--modprobe cryptodev,$(QDEV_HE_CDL_LOWER_DRIVER))
+else
+	@echo "check-qemu-host-engine: its cryptodev-linux configuration" \
+		"skipped: set CRYPTODEV_LINUX_DIR=<path to a cryptodev-linux" \
+		"checkout>"
+endif

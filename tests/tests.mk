@@ -14,11 +14,26 @@
 #                                 -> $(RESULTS)/cryptodev.xml
 #   make bench-cryptodev          every /dev/crypto stack next to the
 #                                 host's native speed: tests/bench.mk
+#   make cryptodev-linux          the reference: cryptodev-linux's module
+#                                 built against the guest kernel
+#                                 -> $(BUILD)/peers/cryptodev-linux/cryptodev.ko
+#                                 (in the lab guest as `modprobe cryptodev`)
+#   make check-cryptodev-reference
+#                                 the same guest programs on the real
+#                                 cryptodev-linux over the guest kernel's
+#                                 crypto (no device, no project driver)
+#                                 -> $(RESULTS)/cryptodev-reference.xml
 #
 # Knobs (make VAR=value)
 #   CDT_QEMU_DEVICE   the -device argument (default virtio-cryptodev-pci)
 #   CDT_STRESS_ARGS   cryptodev-stress arguments for check-cryptodev
 #   CDT_SPEED_ARGS    more cryptodev-speed arguments for bench-cryptodev
+#   CRYPTODEV_LINUX_DIR  a cryptodev-linux source tree (its kernel module:
+#                     Makefile, ioctl.c, ...) for the reference targets;
+#                     default ../shared/peers/cryptodev-linux next to the
+#                     repository when that exists.  Empty: the reference
+#                     targets (and check-qemu-host-engine's cryptodev-linux
+#                     configuration) skip with a message.
 
 CDT_SRC := $(TOP)/tests/cryptodev
 CDT_BUILD := $(BUILD)/tests/cryptodev
@@ -142,3 +157,55 @@ check-cryptodev: lab $(CDT_PROGRAMS) $(DRV_KO)
 		$(addprefix --expect ,$(CDT_EXPECT)) \
 		-o $(RESULTS)/cryptodev.xml $(CDT_BUILD)/check.tap
 
+# The reference /dev/crypto: cryptodev-linux itself (CRYPTODEV_LINUX_DIR,
+# CDL_KO and its place in the guest come from vm/vm.mk).  Its tree is never
+# built in place (it may be read-only): a copy under build/ is.
+CDL_SKIP_MSG := cryptodev-linux reference skipped: no cryptodev-linux tree \
+	(set CRYPTODEV_LINUX_DIR=<path to a cryptodev-linux checkout>)
+CDL_EXPECT := cryptodev-kat cryptodev-stress cryptodev-hostcore-kat
+# The guest programs on cryptodev-linux: its module over the guest kernel.
+CDL_VM_ARGS := --smp 2 --modprobe cryptodev
+CDL_CHECK_ENV := CDT_PROGRAMS="kat stress hostcore" \
+	CDT_STRESS_ARGS="$(CDT_STRESS_ARGS) -x mixed,shared,kill,storm"
+
+CHECK_TARGETS += check-cryptodev-reference
+.PHONY: cryptodev-linux check-cryptodev-reference
+
+ifneq ($(CRYPTODEV_LINUX_DIR),)
+cryptodev-linux: $(CDL_KO)
+
+# Its own Makefile's build target (it writes version.h first).
+$(CDL_KO): $(wildcard $(CRYPTODEV_LINUX_DIR)/*.[ch] \
+		$(CRYPTODEV_LINUX_DIR)/crypto/*.h $(CRYPTODEV_LINUX_DIR)/Makefile) \
+		| lab-kernel
+	@rm -rf $(CDL_BUILD) && mkdir -p $(CDL_BUILD)
+	@cp -R $(CRYPTODEV_LINUX_DIR)/. $(CDL_BUILD)/
+	@chmod -R u+w $(CDL_BUILD)
+	@$(MAKE) --no-print-directory -s -C $(CDL_BUILD) \
+		KERNEL_DIR=$(LAB_KDIR) build > $(CDL_BUILD)/build.log 2>&1 || \
+		{ tail -n 30 $(CDL_BUILD)/build.log; exit 1; }
+	@echo "cryptodev-linux: $@"
+
+check-cryptodev-reference: lab $(CDT_PROGRAMS) $(CDL_KO)
+	@mkdir -p $(RESULTS) $(CDT_BUILD)
+	@{ $(LAB_RUN) $(CDL_VM_ARGS) --timeout $(CDT_CHECK_TIMEOUT) \
+		--console-log $(CDT_BUILD)/reference-console.log \
+		-- '$(CDL_CHECK_ENV) /opt/tests/cryptodev-guest-check.sh'; \
+		echo $$? > $(CDT_BUILD)/reference.status; } \
+		| tee $(CDT_BUILD)/reference.tap
+	@$(CDT_TAP2JUNIT) --name cryptodev-reference \
+		--runner-status $$(cat $(CDT_BUILD)/reference.status) \
+		$(addprefix --expect ,$(CDL_EXPECT)) \
+		-o $(RESULTS)/cryptodev-reference.xml $(CDT_BUILD)/reference.tap
+else
+cryptodev-linux:
+	@echo "$(CDL_SKIP_MSG)"
+
+check-cryptodev-reference:
+	@mkdir -p $(RESULTS) $(CDT_BUILD)
+	@echo "$(CDL_SKIP_MSG)"
+	@printf 'ok 1 - cryptodev-linux reference # SKIP %s\n1..1\n' \
+		"$(CDL_SKIP_MSG)" > $(CDT_BUILD)/reference.tap
+	@$(CDT_TAP2JUNIT) --name cryptodev-reference \
+		-o $(RESULTS)/cryptodev-reference.xml $(CDT_BUILD)/reference.tap
+endif

@@ -72,9 +72,12 @@ LAB_INITRAMFS := $(LAB_BUILD)/initramfs.cpio
 LAB_RUN := $(TOP)/vm/run
 
 # Modules of Debian's image that the guest gets (with their dependencies):
-# the crypto templates and drivers that are not built in, AF_ALG, and the
-# network card vm/run --net adds.
+# the crypto templates and drivers that are not built in (the rest of
+# cryptodev-linux's algorithms too: DES, Blowfish, Camellia, RIPEMD-160,
+# CCM, the null cipher), AF_ALG, and the network card vm/run --net adds.
 LAB_IMAGE_MODULES := gcm authenc xts cryptd aesni_intel ghash_clmulni_intel \
+	des_generic des3_ede_x86_64 blowfish_generic blowfish_x86_64 \
+	camellia_generic camellia_x86_64 rmd160 ccm crypto_null \
 	af_alg algif_skcipher algif_hash algif_aead virtio_net
 
 # The lab's own test module, for checking that vm/run notices a WARNING and
@@ -85,6 +88,20 @@ LAB_OOPS_KO := $(LAB_OOPS_BUILD)/lab_oops.ko
 LAB_GUEST_BINS +=
 LAB_GUEST_MODULES += $(LAB_OOPS_KO)
 LAB_GUEST_FILES +=
+
+# The reference /dev/crypto, cryptodev-linux's module (built by
+# tests/tests.mk), is in the guest when a cryptodev-linux tree is known:
+# CRYPTODEV_LINUX_DIR, by default ../shared/peers/cryptodev-linux next to
+# the repository when it exists.  `modprobe cryptodev` loads it; the
+# project's virtio_cryptodev also registers /dev/crypto, so a boot loads
+# one or the other.
+CRYPTODEV_LINUX_DIR ?= $(patsubst %/,%,$(dir $(wildcard \
+	$(abspath $(TOP)/../shared/peers/cryptodev-linux)/ioctl.c)))
+CDL_BUILD := $(BUILD)/peers/cryptodev-linux
+CDL_KO := $(CDL_BUILD)/cryptodev.ko
+ifneq ($(CRYPTODEV_LINUX_DIR),)
+LAB_GUEST_MODULES += $(CDL_KO)
+endif
 
 DEPS_PARTS += lab
 CHECK_TARGETS += check-lab

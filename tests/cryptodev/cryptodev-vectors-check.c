@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/provider.h>
 
 #include <crypto/cryptodev.h>
 
@@ -33,6 +34,14 @@ static const EVP_CIPHER *openssl_cipher(uint32_t alg, size_t key_len)
 		return key_len == 32 ? EVP_aes_128_xts() : EVP_aes_256_xts();
 	case CRYPTO_3DES_CBC:
 		return EVP_des_ede3_cbc();
+	case CRYPTO_DES_CBC:
+		return EVP_des_cbc();
+	case CRYPTO_BLF_CBC:
+		return EVP_bf_cbc();
+	case CRYPTO_CAMELLIA_CBC:
+		return key_len == 16 ? EVP_camellia_128_cbc() :
+		       key_len == 24 ? EVP_camellia_192_cbc() :
+		       EVP_camellia_256_cbc();
 	case CRYPTO_AES_GCM:
 		return key_len == 16 ? EVP_aes_128_gcm() :
 		       key_len == 24 ? EVP_aes_192_gcm() : EVP_aes_256_gcm();
@@ -50,6 +59,9 @@ static const EVP_MD *openssl_md(uint32_t alg)
 	case CRYPTO_SHA1:
 	case CRYPTO_SHA1_HMAC:
 		return EVP_sha1();
+	case CRYPTO_RIPEMD160:
+	case CRYPTO_RIPEMD160_HMAC:
+		return EVP_ripemd160();
 	case CRYPTO_SHA2_224:
 	case CRYPTO_SHA2_224_HMAC:
 		return EVP_sha224();
@@ -179,6 +191,10 @@ static void check_aead(const struct aead_vector *v)
 
 int main(void)
 {
+	/* DES, Blowfish and RIPEMD-160 live in OpenSSL 3's legacy provider. */
+	if (!OSSL_PROVIDER_load(NULL, "legacy") ||
+	    !OSSL_PROVIDER_load(NULL, "default"))
+		tap_diag("OpenSSL's legacy provider did not load");
 	for (size_t i = 0; i < cipher_vector_count; i++)
 		check_cipher(&cipher_vectors[i]);
 	for (size_t i = 0; i < hash_vector_count; i++)

@@ -129,7 +129,8 @@ static void cipher_in_place(struct cipher_case *c)
 static bool chains_iv(uint32_t alg)
 {
 	return alg == CRYPTO_AES_CBC || alg == CRYPTO_AES_CTR ||
-	       alg == CRYPTO_3DES_CBC;
+	       alg == CRYPTO_3DES_CBC || alg == CRYPTO_DES_CBC ||
+	       alg == CRYPTO_BLF_CBC;
 }
 
 /*
@@ -141,7 +142,9 @@ static void cipher_split(struct cipher_case *c, uint16_t op)
 {
 	const struct bytes *in = op == COP_ENCRYPT ? &c->pt : &c->ct;
 	const struct bytes *want = op == COP_ENCRYPT ? &c->ct : &c->pt;
-	size_t block = c->v->alg == CRYPTO_3DES_CBC ? 8 : 16;
+	size_t block = c->v->alg == CRYPTO_3DES_CBC ||
+		       c->v->alg == CRYPTO_DES_CBC ||
+		       c->v->alg == CRYPTO_BLF_CBC ? 8 : 16;
 	size_t first = in->len / block / 2 * block;
 	uint8_t *out = guarded_alloc(in->len);
 	uint8_t iv[EALG_MAX_BLOCK_LEN];

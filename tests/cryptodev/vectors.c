@@ -162,6 +162,36 @@ const struct cipher_vector cipher_vectors[] = {
 	  HEX("0000000000000000"),
 	  HEX("5468652071756663c3069ffe8a4ceb7faa8d64a178500296"),
 	  HEX("a826fd8ce53b855fcce21c8112256fe668d5c05dd9b6b900") },
+	/* FIPS 81 appendix C, the CBC example. */
+	{ "FIPS 81 DES-CBC example", CRYPTO_DES_CBC,
+	  HEX("0123456789abcdef"), HEX("1234567890abcdef"),
+	  TEXT("Now is the time for all "),
+	  HEX("e5c7cdde872bf27c43e934008c389c0f683788499a7c05f6") },
+	/*
+	 * Eric Young's Blowfish CBC vector (the one SSLeay and OpenSSL test
+	 * with): "7654321 Now is the time for " and its NUL, zero-padded to
+	 * four blocks, under a 128-bit key.
+	 */
+	{ "E. Young Blowfish-CBC vector", CRYPTO_BLF_CBC,
+	  HEX("0123456789abcdeff0e1d2c3b4a59687"), HEX("fedcba9876543210"),
+	  HEX("37363534333231204e6f77206973207468652074696d6520666f722000000000"),
+	  HEX("6b77b4d63006dee605b156e27403979358deb9e7154616d959f1652bd5ff92cc") },
+	/*
+	 * RFC 3713 appendix A: one block under each key size; as CBC with a
+	 * zero IV a single block is the same.
+	 */
+	{ "RFC 3713 Camellia-128 as CBC", CRYPTO_CAMELLIA_CBC,
+	  HEX("0123456789abcdeffedcba9876543210"), HEX_REPEAT("00", 16),
+	  HEX("0123456789abcdeffedcba9876543210"),
+	  HEX("67673138549669730857065648eabe43") },
+	{ "RFC 3713 Camellia-192 as CBC", CRYPTO_CAMELLIA_CBC,
+	  HEX("0123456789abcdeffedcba98765432100011223344556677"),
+	  HEX_REPEAT("00", 16), HEX("0123456789abcdeffedcba9876543210"),
+	  HEX("b4993401b3e996f84ee5cee7d79b09b9") },
+	{ "RFC 3713 Camellia-256 as CBC", CRYPTO_CAMELLIA_CBC,
+	  HEX("0123456789abcdeffedcba987654321000112233445566778899aabbccddeeff"),
+	  HEX_REPEAT("00", 16), HEX("0123456789abcdeffedcba9876543210"),
+	  HEX("9acc237dff16d76c20ef7c919e3a7509") },
 };
 const size_t cipher_vector_count = ARRAY_SIZE(cipher_vectors);
 
@@ -184,6 +214,24 @@ const size_t cipher_vector_count = ARRAY_SIZE(cipher_vectors);
 #define KEY_01_TO_19	"0102030405060708090a0b0c0d0e0f10111213141516171819"
 
 const struct hash_vector hash_vectors[] = {
+	/* The RIPEMD-160 paper's examples (Dobbertin, Bosselaers, Preneel). */
+	{ "RIPEMD-160 empty", CRYPTO_RIPEMD160, EMPTY, EMPTY,
+	  HEX("9c1185a5c5e9fc54612808977ee8f548b2258d31") },
+	{ "RIPEMD-160 abc", CRYPTO_RIPEMD160, EMPTY, TEXT("abc"),
+	  HEX("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc") },
+	{ "RIPEMD-160 message digest", CRYPTO_RIPEMD160, EMPTY,
+	  TEXT("message digest"),
+	  HEX("5d0689ef49d2fae572b881b123a85ffa21595f36") },
+	/* RFC 2286 test cases 1-3. */
+	{ "RFC 2286 HMAC-RIPEMD160 case 1", CRYPTO_RIPEMD160_HMAC,
+	  HEX_REPEAT("0b", 20), TEXT("Hi There"),
+	  HEX("24cb4bd67d20fc1a5d2ed7732dcc39377f0a5668") },
+	{ "RFC 2286 HMAC-RIPEMD160 case 2", CRYPTO_RIPEMD160_HMAC,
+	  TEXT("Jefe"), TEXT("what do ya want for nothing?"),
+	  HEX("dda6c0213a485a9e24f4742064a7f033b43c4069") },
+	{ "RFC 2286 HMAC-RIPEMD160 case 3", CRYPTO_RIPEMD160_HMAC,
+	  HEX_REPEAT("aa", 20), HEX_REPEAT("dd", 50),
+	  HEX("b0b105360de759960ab4f35298e116e295d8e7c1") },
 	/* FIPS 180-4 examples. */
 	{ "FIPS 180 SHA-1 abc", CRYPTO_SHA1, EMPTY, TEXT("abc"),
 	  HEX("a9993e364706816aba3e25717850c26c9cd0d89d") },
@@ -525,6 +573,8 @@ size_t vec_digest_len(uint32_t alg)
 		return 16;
 	case CRYPTO_SHA1:
 	case CRYPTO_SHA1_HMAC:
+	case CRYPTO_RIPEMD160:
+	case CRYPTO_RIPEMD160_HMAC:
 		return 20;
 	case CRYPTO_SHA2_224:
 	case CRYPTO_SHA2_224_HMAC:
@@ -548,6 +598,7 @@ int vec_alg_is_hmac(uint32_t alg)
 	switch (alg) {
 	case CRYPTO_MD5_HMAC:
 	case CRYPTO_SHA1_HMAC:
+	case CRYPTO_RIPEMD160_HMAC:
 	case CRYPTO_SHA2_224_HMAC:
 	case CRYPTO_SHA2_256_HMAC:
 	case CRYPTO_SHA2_384_HMAC:
@@ -567,6 +618,12 @@ const char *vec_alg_name(uint32_t alg)
 	case CRYPTO_AES_XTS:		return "xts(aes)";
 	case CRYPTO_AES_GCM:		return "gcm(aes)";
 	case CRYPTO_3DES_CBC:		return "cbc(des3_ede)";
+	case CRYPTO_DES_CBC:		return "cbc(des)";
+	case CRYPTO_BLF_CBC:		return "cbc(blowfish)";
+	case CRYPTO_CAMELLIA_CBC:	return "cbc(camellia)";
+	case CRYPTO_NULL:		return "ecb(cipher_null)";
+	case CRYPTO_RIPEMD160:		return "rmd160";
+	case CRYPTO_RIPEMD160_HMAC:	return "hmac(rmd160)";
 	case CRYPTO_MD5:		return "md5";
 	case CRYPTO_SHA1:		return "sha1";
 	case CRYPTO_SHA2_224:		return "sha224";

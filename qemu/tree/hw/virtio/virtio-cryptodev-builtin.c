@@ -6,8 +6,8 @@
  * Ciphers come from crypto/cipher.h and digests from the incremental
  * crypto/hash.h API.  What the layer lacks is done here: HMAC over the
  * incremental hash (so that a digest can be fed over many requests), IV
- * chaining between requests, CTR tails shorter than a block, and AES-GCM
- * through nettle when QEMU is built with it.
+ * chaining between requests, CTR tails shorter than a block, and AES-GCM,
+ * Blowfish and Camellia through nettle when QEMU is built with it.
  */
 
 #include "qemu/osdep.h"
@@ -16,6 +16,9 @@
 #include "hw/virtio/virtio-cryptodev.h"
 #ifdef CONFIG_NETTLE
 #include <nettle/aes.h>
+#include <nettle/blowfish.h>
+#include <nettle/camellia.h>
+#include <nettle/cbc.h>
 #include <nettle/gcm.h>
 #include <nettle/memops.h>
 #endif
@@ -44,10 +47,25 @@ typedef struct BuiltinGcm {
     nettle_cipher_func *encrypt;
     struct gcm_key key;
 } BuiltinGcm;
+
+/* A CBC cipher that QEMU's crypto layer lacks, run with nettle's cbc. */
+typedef struct BuiltinNettleCbc {
+    union {
+        struct blowfish_ctx bf;
+        struct camellia128_ctx c128;
+        struct camellia256_ctx c256;
+    } enc, dec;
+    nettle_cipher_func *encrypt;
+    nettle_cipher_func *decrypt;
+    size_t block_len;
+} BuiltinNettleCbc;
 #endif
 
 typedef struct BuiltinSession {
-    QCryptoCipher *cipher;
+    QCryptoCipher *cipher;      /* NULL for cipher_null and nettle ciphers */
+#ifdef CONFIG_NETTLE
+    BuiltinNettleCbc *ncbc;
+#endif
     uint8_t iv[VCD_MAX_IV_LEN];
     BuiltinDigest digest;
 #ifdef CONFIG_NETTLE
@@ -81,6 +99,8 @@ static QCryptoHashAlgo builtin_hash_algo(VcdHash hash)
         return QCRYPTO_HASH_ALGO_SHA384;
     case VCD_HASH_SHA512:
         return QCRYPTO_HASH_ALGO_SHA512;
+    case VCD_HASH_RIPEMD160:
+        return QCRYPTO_HASH_ALGO_RIPEMD160;
     default:
         g_assert_not_reached();
     }
@@ -214,6 +234,91 @@ static void builtin_digest_free(BuiltinDigest *d)
 
 /* ---- ciphers ---- */
 
+#ifdef CONFIG_NETTLE
+/* nettle_cipher_func has a const void * context: adapt each cipher to it. */
+static void builtin_bf_encrypt(const void *ctx, size_t len, uint8_t *dst,
+                               const uint8_t *src)
+{
+    blowfish_encrypt(ctx, len, dst, src);
+}
+
+static void builtin_bf_decrypt(const void *ctx, size_t len, uint8_t *dst,
+                               const uint8_t *src)
+{
+    blowfish_decrypt(ctx, len, dst, src);
+}
+
+static void builtin_camellia128_crypt(const void *ctx, size_t len,
+                                      uint8_t *dst, const uint8_t *src)
+{
+    camellia128_crypt(ctx, len, dst, src);
+}
+
+static void builtin_camellia256_crypt(const void *ctx, size_t len,
+                                      uint8_t *dst, const uint8_t *src)
+{
+    camellia256_crypt(ctx, len, dst, src);
+}
+
+/* @key_len was checked against the algorithm table. */
+static BuiltinNettleCbc *builtin_ncbc_new(const VcdAlg *alg,
+                                          const uint8_t *key, size_t key_len)
+{
+    BuiltinNettleCbc *n = g_new0(BuiltinNettleCbc, 1);
+
+    n->block_len = alg->block_size;
+    if (alg->block == VCD_BLOCK_BLOWFISH) {
+        /*
+         * nettle reports weak keys; Linux's blowfish takes them, and so
+         * does cryptodev-linux, so the key is used either way.
+         */
+        blowfish_set_key(&n->enc.bf, key_len, key);
+        n->encrypt = builtin_bf_encrypt;
+        n->decrypt = builtin_bf_decrypt;
+        n->dec = n->enc;
+    } else if (key_len == 16) {
+        camellia128_set_encrypt_key(&n->enc.c128, key);
+        camellia128_set_decrypt_key(&n->dec.c128, key);
+        n->encrypt = n->decrypt = builtin_camellia128_crypt;
+    } else {
+        if (key_len == 24) {
+            camellia192_set_encrypt_key(&n->enc.c256, key);
+            camellia192_set_decrypt_key(&n->dec.c256, key);
+        } else {
+            camellia256_set_encrypt_key(&n->enc.c256, key);
+            camellia256_set_decrypt_key(&n->dec.c256, key);
+        }
+        n->encrypt = n->decrypt = builtin_camellia256_crypt;
+    }
+    return n;
+}
+
+static void builtin_ncbc_free(BuiltinNettleCbc *n)
+{
+    if (n) {
+        /* the key schedules */
+        vcd_wipe(n, sizeof(*n));
+        g_free(n);
+    }
+}
+
+static void builtin_ncbc_run(BuiltinNettleCbc *n, uint32_t direction,
+                             const uint8_t *iv, const uint8_t *src,
+                             uint8_t *dst, size_t len)
+{
+    uint8_t chain[VCD_MAX_IV_LEN];
+
+    /* nettle advances the IV in place; the session's is chained apart */
+    memcpy(chain, iv, n->block_len);
+    if (direction == VIRTIO_CRYPTODEV_DIR_ENCRYPT) {
+        cbc_encrypt(&n->enc, n->encrypt, n->block_len, chain, len, dst, src);
+    } else {
+        cbc_decrypt(&n->dec, n->decrypt, n->block_len, chain, len, dst, src);
+    }
+    vcd_wipe(chain, sizeof(chain));
+}
+#endif
+
 static uint32_t builtin_cipher_init(BuiltinSession *bs, const VcdAlg *alg,
                                     const uint8_t *key, size_t key_len)
 {
@@ -221,7 +326,23 @@ static uint32_t builtin_cipher_init(BuiltinSession *bs, const VcdAlg *alg,
     QCryptoCipherMode mode;
     size_t aes_key_len = alg->mode == VCD_MODE_XTS ? key_len / 2 : key_len;
 
-    if (alg->block == VCD_BLOCK_3DES) {
+    switch (alg->block) {
+    case VCD_BLOCK_NULL:
+        return VIRTIO_CRYPTODEV_S_OK;
+    case VCD_BLOCK_BLOWFISH:
+    case VCD_BLOCK_CAMELLIA:
+#ifdef CONFIG_NETTLE
+        bs->ncbc = builtin_ncbc_new(alg, key, key_len);
+        return VIRTIO_CRYPTODEV_S_OK;
+#else
+        return VIRTIO_CRYPTODEV_S_NOTSUPP;
+#endif
+    default:
+        break;
+    }
+    if (alg->block == VCD_BLOCK_DES) {
+        algo = QCRYPTO_CIPHER_ALGO_DES;
+    } else if (alg->block == VCD_BLOCK_3DES) {
         algo = QCRYPTO_CIPHER_ALGO_3DES;
     } else if (aes_key_len == 16) {
         algo = QCRYPTO_CIPHER_ALGO_AES_128;
@@ -311,7 +432,15 @@ static int builtin_cipher(BuiltinSession *bs, const VcdSessionShape *shape,
     if (!len) {
         return 0;
     }
-    if (shape->cipher->mode == VCD_MODE_CTR) {
+    if (shape->cipher->block == VCD_BLOCK_NULL) {
+        memmove(dst, src, len);
+        ret = 0;
+#ifdef CONFIG_NETTLE
+    } else if (bs->ncbc) {
+        builtin_ncbc_run(bs->ncbc, direction, iv, src, dst, len);
+        ret = 0;
+#endif
+    } else if (shape->cipher->mode == VCD_MODE_CTR) {
         ret = builtin_ctr_run(bs, shape, iv, src, dst, len);
     } else {
         ret = builtin_cipher_run(bs->cipher, direction, iv, shape->iv_len,
@@ -422,6 +551,7 @@ static void builtin_session_free(BuiltinSession *bs)
     builtin_digest_free(&bs->digest);
 #ifdef CONFIG_NETTLE
     builtin_gcm_free(bs->gcm);
+    builtin_ncbc_free(bs->ncbc);
 #endif
     vcd_wipe(bs, sizeof(*bs));
     g_free(bs);

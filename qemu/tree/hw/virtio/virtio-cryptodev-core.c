@@ -29,6 +29,13 @@
 #define VCD_DIGEST(i, k, n, h, dl, hbl) \
     { .id = (i), .kind = (k), .name = (n), .block_size = 1, .hash = (h), \
       .digest_len = (dl), .hash_block_len = (hbl) }
+/* The rest of cryptodev-linux 1.14's algorithms, behind F_EXT_ALGS. */
+#define VCD_EXT_CIPHER(i, n, blk, md, bs, ivl) \
+    { .id = (i), .kind = VCD_KIND_CIPHER, .name = (n), .block = (blk), \
+      .mode = (md), .block_size = (bs), .iv_len = (ivl), .ext = true }
+#define VCD_EXT_DIGEST(i, k, n, h, dl, hbl) \
+    { .id = (i), .kind = (k), .name = (n), .block_size = 1, .hash = (h), \
+      .digest_len = (dl), .hash_block_len = (hbl), .ext = true }
 
 static const VcdAlg vcd_algs[] = {
     VCD_CIPHER(CRYPTO_AES_CBC, "cbc(aes)", VCD_BLOCK_AES, VCD_MODE_CBC, 16, 16),
@@ -64,6 +71,19 @@ static const VcdAlg vcd_algs[] = {
                VCD_HASH_SHA384, 48, 128),
     VCD_DIGEST(CRYPTO_SHA2_512_HMAC, VCD_KIND_HMAC, "hmac(sha512)",
                VCD_HASH_SHA512, 64, 128),
+    /* Linux's cipher_null: block size 1, no IV, no key */
+    VCD_EXT_CIPHER(CRYPTO_NULL, "ecb(cipher_null)", VCD_BLOCK_NULL,
+                   VCD_MODE_ECB, 1, 0),
+    VCD_EXT_CIPHER(CRYPTO_DES_CBC, "cbc(des)", VCD_BLOCK_DES, VCD_MODE_CBC,
+                   8, 8),
+    VCD_EXT_CIPHER(CRYPTO_BLF_CBC, "cbc(blowfish)", VCD_BLOCK_BLOWFISH,
+                   VCD_MODE_CBC, 8, 8),
+    VCD_EXT_CIPHER(CRYPTO_CAMELLIA_CBC, "cbc(camellia)", VCD_BLOCK_CAMELLIA,
+                   VCD_MODE_CBC, 16, 16),
+    VCD_EXT_DIGEST(CRYPTO_RIPEMD160, VCD_KIND_HASH, "rmd160",
+                   VCD_HASH_RIPEMD160, 20, 64),
+    VCD_EXT_DIGEST(CRYPTO_RIPEMD160_HMAC, VCD_KIND_HMAC, "hmac(rmd160)",
+                   VCD_HASH_RIPEMD160, 20, 64),
 };
 
 /* GCM tag lengths Linux's gcm(aes) accepts. */
@@ -91,6 +111,15 @@ bool vcd_cipher_key_len_ok(const VcdAlg *alg, uint32_t key_len)
         return key_len == 16 || key_len == 24 || key_len == 32;
     case VCD_BLOCK_3DES:
         return key_len == 24;
+    case VCD_BLOCK_NULL:
+        return key_len == 0;
+    case VCD_BLOCK_DES:
+        return key_len == 8;
+    case VCD_BLOCK_BLOWFISH:
+        /* Linux's blowfish: 32 to 448 bits */
+        return key_len >= 4 && key_len <= 56;
+    case VCD_BLOCK_CAMELLIA:
+        return key_len == 16 || key_len == 24 || key_len == 32;
     default:
         return false;
     }
@@ -154,6 +183,12 @@ uint32_t vcd_check_session(const VcdLimits *lim, uint32_t cipher,
     shape->iv_len = c ? c->iv_len : 0;
     shape->digest_len = m ? m->digest_len : c->digest_len;
     return VIRTIO_CRYPTODEV_S_OK;
+}
+
+bool vcd_session_needs_ext(const VcdSessionShape *shape)
+{
+    return (shape->cipher && shape->cipher->ext) ||
+           (shape->mac && shape->mac->ext);
 }
 
 uint32_t vcd_check_crypt(const VcdLimits *lim, const VcdSessionShape *shape,

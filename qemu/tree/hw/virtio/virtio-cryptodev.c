@@ -261,6 +261,10 @@ static uint32_t virtio_cryptodev_parse_session(VirtIOCryptodev *s,
         !virtio_vdev_has_feature(vdev, VIRTIO_CRYPTODEV_F_AEAD)) {
         return VIRTIO_CRYPTODEV_S_NOTSUPP;
     }
+    if (vcd_session_needs_ext(shape) &&
+        !virtio_vdev_has_feature(vdev, VIRTIO_CRYPTODEV_F_EXT_ALGS)) {
+        return VIRTIO_CRYPTODEV_S_NOTSUPP;
+    }
     req->in_len = (size_t)shape->key_len + shape->mac_key_len;
     req->out_len = sizeof(struct virtio_cryptodev_session_info);
     req->buf_len = req->out_len;
@@ -1564,6 +1568,8 @@ static const Property virtio_cryptodev_properties[] = {
                        VIRTIO_CRYPTODEV_INLINE_LEN),
     DEFINE_PROP_BIT64("aead", VirtIOCryptodev, host_features,
                       VIRTIO_CRYPTODEV_F_AEAD, true),
+    DEFINE_PROP_BIT64("ext-algs", VirtIOCryptodev, host_features,
+                      VIRTIO_CRYPTODEV_F_EXT_ALGS, true),
     DEFINE_PROP_BOOL("x-fuzz-handles", VirtIOCryptodev, fuzz_handles, false),
     DEFINE_PROP_UINT32("x-bql-budget-ns", VirtIOCryptodev, bql_budget_ns,
                        VIRTIO_CRYPTODEV_BQL_BUDGET_NS),

@@ -66,6 +66,10 @@ typedef enum VcdBlockCipher {
     VCD_BLOCK_NONE = 0,
     VCD_BLOCK_AES,
     VCD_BLOCK_3DES,
+    VCD_BLOCK_NULL,             /* ecb(cipher_null): a copy */
+    VCD_BLOCK_DES,
+    VCD_BLOCK_BLOWFISH,
+    VCD_BLOCK_CAMELLIA,
 } VcdBlockCipher;
 
 typedef enum VcdMode {
@@ -85,6 +89,7 @@ typedef enum VcdHash {
     VCD_HASH_SHA256,
     VCD_HASH_SHA384,
     VCD_HASH_SHA512,
+    VCD_HASH_RIPEMD160,
 } VcdHash;
 
 typedef struct VcdAlg {
@@ -98,6 +103,7 @@ typedef struct VcdAlg {
     VcdHash hash;               /* hashes and HMACs */
     uint32_t digest_len;        /* digest, or the largest AEAD tag */
     uint32_t hash_block_len;    /* HMAC pad length */
+    bool ext;                   /* needs VIRTIO_CRYPTODEV_F_EXT_ALGS */
 } VcdAlg;
 
 /* The table entry for a cryptodev-linux id, or NULL if not offered. */
@@ -123,6 +129,9 @@ typedef struct VcdSessionShape {
     uint32_t iv_len;            /* 0 without a cipher */
     uint32_t digest_len;        /* hash output, GCM's largest tag, or 0 */
 } VcdSessionShape;
+
+/* Whether a session of @shape needs VIRTIO_CRYPTODEV_F_EXT_ALGS. */
+bool vcd_session_needs_ext(const VcdSessionShape *shape);
 
 /*
  * Check OP_CREATE_SESSION's parameters and describe the session.
