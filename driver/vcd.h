@@ -102,6 +102,7 @@ struct vcd_device {
 	struct virtio_device *vdev;	/* NULL once removed */
 	bool dead;			/* removed: fail everything */
 	bool aead;			/* VIRTIO_CRYPTODEV_F_AEAD */
+	bool copy_hash;			/* VIRTIO_CRYPTODEV_F_COPY_HASH */
 	int index;			/* crypto, crypto1, ... */
 	unsigned int max_sg;		/* descriptors per chain */
 	unsigned int num_queues;

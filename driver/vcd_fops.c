@@ -687,6 +687,37 @@ static int vcd_ioc_crioget(struct file *filp, u32 __user *arg)
 	return 0;
 }
 
+/*
+ * CIOCCPHASH, with cryptodev-linux's errnos: one id for both is EDEADLK
+ * (it would lock the session twice), an unknown id ENOENT.  Sessions
+ * without a hash, or with different ones, are the device's EINVAL.
+ */
+static int vcd_ioc_cphash(struct vcd_file *f, void __user *arg)
+{
+	struct vcd_session dst, src;
+	struct cphash_op op;
+	struct vcd_req *req;
+	int err;
+
+	if (!f->dev->copy_hash)
+		return -EINVAL;
+	if (copy_from_user(&op, arg, sizeof(op)))
+		return -EFAULT;
+	if (op.dst_ses == op.src_ses)
+		return -EDEADLK;
+	if (vcd_session_get(f, op.dst_ses, &dst) ||
+	    vcd_session_get(f, op.src_ses, &src))
+		return -ENOENT;
+	req = vcd_file_req(f, VIRTIO_CRYPTODEV_OP_COPY_HASH, op.dst_ses, 0, 0,
+			   0);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	req->hdr.u.copy_hash.src_session = cpu_to_le32(op.src_ses);
+	err = vcd_req_run(req, VCD_WAIT_KILLABLE);
+	vcd_req_put(req);
+	return err;
+}
+
 static long vcd_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct vcd_file *f = filp->private_data;
@@ -710,6 +741,8 @@ static long vcd_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return vcd_ioc_crypt(f, uarg);
 	case CIOCAUTHCRYPT:
 		return vcd_ioc_authcrypt(f, uarg);
+	case CIOCCPHASH:
+		return vcd_ioc_cphash(f, uarg);
 	default:
 		/* cryptodev-linux answers unknown calls with EINVAL. */
 		return -EINVAL;

@@ -273,6 +273,7 @@ static int vcd_probe(struct virtio_device *vdev)
 	if (err)
 		goto fail;
 	dev->aead = virtio_has_feature(vdev, VIRTIO_CRYPTODEV_F_AEAD);
+	dev->copy_hash = virtio_has_feature(vdev, VIRTIO_CRYPTODEV_F_COPY_HASH);
 	err = vcd_init_vqs(dev);
 	if (err)
 		goto fail;
@@ -339,6 +340,7 @@ static const struct virtio_device_id vcd_id_table[] = {
 static unsigned int vcd_features[] = {
 	VIRTIO_CRYPTODEV_F_AEAD,
 	VIRTIO_CRYPTODEV_F_EXT_ALGS,
+	VIRTIO_CRYPTODEV_F_COPY_HASH,
 };
 
 static struct virtio_driver vcd_driver = {

@@ -627,7 +627,8 @@ int vcd_status_to_errno(u32 opcode, u32 status)
 	case VIRTIO_CRYPTODEV_S_INVAL:
 		return -EINVAL;
 	case VIRTIO_CRYPTODEV_S_NOSESSION:
-		if (opcode == VIRTIO_CRYPTODEV_OP_DESTROY_SESSION)
+		if (opcode == VIRTIO_CRYPTODEV_OP_DESTROY_SESSION ||
+		    opcode == VIRTIO_CRYPTODEV_OP_COPY_HASH)
 			return -ENOENT;
 		return -EINVAL;
 	case VIRTIO_CRYPTODEV_S_NOFILE:

@@ -484,6 +484,96 @@ static void test_further_algorithms(int fd)
 	}
 }
 
+static int copy_hash(int fd, uint32_t dst, uint32_t src)
+{
+	struct cphash_op op = { .dst_ses = dst, .src_ses = src };
+
+	return xioctl(fd, CIOCCPHASH, &op);
+}
+
+/*
+ * CIOCCPHASH: a running digest copied into another session finishes the
+ * same in both (FIPS 180 "abc", RFC 4231 case 2), with cryptodev-linux's
+ * errnos for one id twice (EDEADLK), an unknown or foreign id (ENOENT)
+ * and a session without a hash (EINVAL).
+ */
+static void test_copy_hash(int fd)
+{
+	static const uint8_t sha256_abc[4] = { 0xba, 0x78, 0x16, 0xbf };
+	static const uint8_t rfc4231_2[4] = { 0x5b, 0xdc, 0xc1, 0x46 };
+	uint8_t mac_a[64], mac_b[64];
+	uint32_t a, b, h1, h2, c, other_ses;
+	int other = open_device();
+	int err;
+
+	err = new_session(fd, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0, &a);
+	if (!err)
+		err = new_session(fd, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0, &b);
+	if (!err)
+		err = new_session(fd, 0, NULL, 0, CRYPTO_SHA2_256_HMAC, "Jefe",
+				  4, &h1);
+	if (!err)
+		err = new_session(fd, 0, NULL, 0, CRYPTO_SHA2_256_HMAC, "Jefe",
+				  4, &h2);
+	if (!err)
+		err = new_session(fd, CRYPTO_AES_CBC, aes128_key, 16, 0, NULL,
+				  0, &c);
+	if (!err)
+		err = new_session(other, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0,
+				  &other_ses);
+	if (!tap_ok(!err, "sessions for CIOCCPHASH"))
+		goto out;
+
+	err = run_op(fd, a, COP_ENCRYPT, COP_FLAG_UPDATE | COP_FLAG_RESET,
+		     "ab", NULL, 2, NULL, NULL);
+	if (!err)
+		err = copy_hash(fd, b, a);
+	tap_ok(!err, "CIOCCPHASH of a sha256 state after \"ab\"");
+	err = run_op(fd, a, COP_ENCRYPT, COP_FLAG_FINAL, "c", NULL, 1, NULL,
+		     mac_a);
+	if (!err)
+		err = run_op(fd, b, COP_ENCRYPT, COP_FLAG_FINAL, "c", NULL, 1,
+			     NULL, mac_b);
+	tap_ok(!err && !memcmp(mac_a, sha256_abc, 4) &&
+	       !memcmp(mac_b, sha256_abc, 4),
+	       "both sessions finish \"c\" as sha256(\"abc\")");
+
+	err = run_op(fd, h1, COP_ENCRYPT, COP_FLAG_UPDATE | COP_FLAG_RESET,
+		     "what do ya want ", NULL, 16, NULL, NULL);
+	if (!err)
+		err = copy_hash(fd, h2, h1);
+	if (!err)
+		err = run_op(fd, h1, COP_ENCRYPT, COP_FLAG_FINAL,
+			     "for nothing?", NULL, 12, NULL, mac_a);
+	if (!err)
+		err = run_op(fd, h2, COP_ENCRYPT, COP_FLAG_FINAL,
+			     "for nothing?", NULL, 12, NULL, mac_b);
+	tap_ok(!err && !memcmp(mac_a, rfc4231_2, 4) &&
+	       !memcmp(mac_b, rfc4231_2, 4),
+	       "an hmac(sha256) state copied mid-message: RFC 4231 case 2 twice");
+
+	expect_errno(copy_hash(fd, a, a), EDEADLK,
+		     "CIOCCPHASH of a session onto itself");
+	expect_errno(copy_hash(fd, a, 0x5eed1e55), ENOENT,
+		     "CIOCCPHASH from an id never handed out");
+	expect_errno(copy_hash(fd, 0x5eed1e55, a), ENOENT,
+		     "CIOCCPHASH to an id never handed out");
+	expect_errno(copy_hash(fd, a, other_ses), ENOENT,
+		     "CIOCCPHASH from another open file's session");
+	expect_errno(copy_hash(fd, c, a), EINVAL,
+		     "CIOCCPHASH to a session without a hash");
+	expect_errno(copy_hash(fd, a, c), EINVAL,
+		     "CIOCCPHASH from a session without a hash");
+	free_session(fd, a);
+	free_session(fd, b);
+	free_session(fd, h1);
+	free_session(fd, h2);
+	free_session(fd, c);
+	free_session(other, other_ses);
+out:
+	close(other);
+}
+
 static void test_unknown_algorithms(int fd)
 {
 	static const struct {
@@ -961,6 +1051,7 @@ int main(int argc, char **argv)
 	test_bad_key_lengths(fd);
 	test_unknown_algorithms(fd);
 	test_further_algorithms(fd);
+	test_copy_hash(fd);
 	test_session_lifetime(fd);
 	test_bad_requests(fd);
 	test_user_memory(fd);

@@ -589,6 +589,41 @@ static uint32_t builtin_session_create(VirtIOCryptodevSession *sess,
     return VIRTIO_CRYPTODEV_S_OK;
 }
 
+bool virtio_cryptodev_builtin_has_copy_hash(void)
+{
+    g_autoptr(QCryptoHash) hash = qcrypto_hash_new(QCRYPTO_HASH_ALGO_SHA256,
+                                                   NULL);
+    g_autoptr(QCryptoHash) copy = hash ? qcrypto_hash_copy(hash, NULL) : NULL;
+
+    return copy != NULL;
+}
+
+/*
+ * The source's running state becomes the destination's; an HMAC's
+ * includes the source key's inner pad and is finished with the
+ * destination's key, as Linux's hmac export and import do.  A source that
+ * absorbed nothing since its last digest leaves the destination fresh
+ * too (with its own key): the state cryptodev-linux copies then depends
+ * on its version, and this way both engines agree.
+ */
+static uint32_t builtin_copy_hash(VirtIOCryptodevSession *dst,
+                                  VirtIOCryptodevSession *src)
+{
+    BuiltinDigest *from = &((BuiltinSession *)src->opaque)->digest;
+    BuiltinDigest *to = &((BuiltinSession *)dst->opaque)->digest;
+    QCryptoHash *copy = NULL;
+
+    if (from->running) {
+        copy = qcrypto_hash_copy(from->running, NULL);
+        if (!copy) {
+            return VIRTIO_CRYPTODEV_S_ERR;
+        }
+    }
+    builtin_digest_restart(to);
+    to->running = copy;
+    return VIRTIO_CRYPTODEV_S_OK;
+}
+
 static void builtin_session_destroy(VirtIOCryptodevSession *sess)
 {
     builtin_session_free(sess->opaque);
@@ -646,4 +681,5 @@ const VirtIOCryptodevEngine virtio_cryptodev_builtin_engine = {
     .session_destroy = builtin_session_destroy,
     .crypt = builtin_crypt,
     .aead = builtin_aead,
+    .copy_hash = builtin_copy_hash,
 };

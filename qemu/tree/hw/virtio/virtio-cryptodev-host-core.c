@@ -247,3 +247,47 @@ uint32_t vcd_host_aead(int fd, VcdHostSession *hs, const VcdAeadPara *p,
     vcd_wipe(iv, sizeof(iv));
     return ret < 0 ? vcd_host_errno_status(-ret) : VIRTIO_CRYPTODEV_S_OK;
 }
+
+bool vcd_host_has_copy_hash(int fd)
+{
+    struct session_op sop;
+    struct cphash_op cp;
+    uint32_t a, b;
+    bool ok;
+
+    memset(&sop, 0, sizeof(sop));
+    sop.mac = CRYPTO_SHA1;
+    if (vcd_ioctl(fd, CIOCGSESSION, &sop) < 0) {
+        return false;
+    }
+    a = sop.ses;
+    if (vcd_ioctl(fd, CIOCGSESSION, &sop) < 0) {
+        vcd_ioctl(fd, CIOCFSESSION, &a);
+        return false;
+    }
+    b = sop.ses;
+    cp.dst_ses = b;
+    cp.src_ses = a;
+    ok = vcd_ioctl(fd, CIOCCPHASH, &cp) == 0;
+    vcd_ioctl(fd, CIOCFSESSION, &a);
+    vcd_ioctl(fd, CIOCFSESSION, &b);
+    return ok;
+}
+
+uint32_t vcd_host_copy_hash(int fd, VcdHostSession *dst,
+                            const VcdHostSession *src)
+{
+    struct cphash_op cp = { .dst_ses = dst->ses, .src_ses = src->ses };
+    int ret;
+
+    if (src->hash_restart) {
+        dst->hash_restart = true;
+        return VIRTIO_CRYPTODEV_S_OK;
+    }
+    ret = vcd_ioctl(fd, CIOCCPHASH, &cp);
+    if (ret < 0) {
+        return vcd_host_errno_status(-ret);
+    }
+    dst->hash_restart = false;
+    return VIRTIO_CRYPTODEV_S_OK;
+}

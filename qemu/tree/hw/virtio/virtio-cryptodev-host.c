@@ -76,6 +76,12 @@ static uint32_t host_aead(VirtIOCryptodevSession *sess,
     return vcd_host_aead(sess->file->host_fd, sess->opaque, p, b);
 }
 
+static uint32_t host_copy_hash(VirtIOCryptodevSession *dst,
+                               VirtIOCryptodevSession *src)
+{
+    return vcd_host_copy_hash(dst->file->host_fd, dst->opaque, src->opaque);
+}
+
 const VirtIOCryptodevEngine virtio_cryptodev_host_engine = {
     .name = "host",
     .config_id = VIRTIO_CRYPTODEV_ENGINE_HOST,
@@ -86,4 +92,5 @@ const VirtIOCryptodevEngine virtio_cryptodev_host_engine = {
     .session_destroy = host_session_destroy,
     .crypt = host_crypt,
     .aead = host_aead,
+    .copy_hash = host_copy_hash,
 };

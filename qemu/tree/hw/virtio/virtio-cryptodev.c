@@ -46,6 +46,7 @@ struct VirtIOCryptodevReq {
     uint64_t handle;                /* resp.handle on success */
     VirtIOCryptodevFile *file;      /* a reference, while running */
     VirtIOCryptodevSession *sess;   /* a reference, while running */
+    VirtIOCryptodevSession *src;    /* COPY_HASH's source, the same */
     union {
         VcdSessionShape shape;      /* CREATE_SESSION */
         VcdCryptPara crypt;
@@ -321,6 +322,28 @@ static uint32_t virtio_cryptodev_parse_aead(VirtIOCryptodev *s,
 }
 
 /*
+ * The source must be another session of the same file, both with the
+ * same digest: a state only means something to its own algorithm (and
+ * the engines copy it as it is).
+ */
+static uint32_t virtio_cryptodev_parse_copy_hash(VirtIOCryptodevReq *req,
+                            const struct virtio_cryptodev_copy_hash_para *cp)
+{
+    VirtIOCryptodevSession *dst = req->sess;
+
+    req->src = virtio_cryptodev_find_session(req->file,
+                                             le32_to_cpu(cp->src_session));
+    if (!req->src) {
+        return VIRTIO_CRYPTODEV_S_NOSESSION;
+    }
+    if (req->src == dst || !dst->shape.mac ||
+        req->src->shape.mac != dst->shape.mac) {
+        return VIRTIO_CRYPTODEV_S_INVAL;
+    }
+    return VIRTIO_CRYPTODEV_S_OK;
+}
+
+/*
  * Check the header and the op's parameters, in the order the
  * specification gives: reserved fields, file, session, parameters.  On
  * success req->file and req->sess point (without references yet) at what
@@ -353,6 +376,14 @@ static uint32_t virtio_cryptodev_parse(VirtIOCryptodev *s,
     case VIRTIO_CRYPTODEV_OP_AEAD:
         needs_session = true;
         break;
+    case VIRTIO_CRYPTODEV_OP_COPY_HASH:
+        /* an opcode the driver did not negotiate does not exist */
+        if (!virtio_vdev_has_feature(VIRTIO_DEVICE(s),
+                                     VIRTIO_CRYPTODEV_F_COPY_HASH)) {
+            return VIRTIO_CRYPTODEV_S_INVAL;
+        }
+        needs_session = true;
+        break;
     default:
         return VIRTIO_CRYPTODEV_S_INVAL;
     }
@@ -378,6 +409,8 @@ static uint32_t virtio_cryptodev_parse(VirtIOCryptodev *s,
         return virtio_cryptodev_parse_crypt(s, req, &hdr->u.crypt);
     case VIRTIO_CRYPTODEV_OP_AEAD:
         return virtio_cryptodev_parse_aead(s, req, &hdr->u.aead);
+    case VIRTIO_CRYPTODEV_OP_COPY_HASH:
+        return virtio_cryptodev_parse_copy_hash(req, &hdr->u.copy_hash);
     default:
         return VIRTIO_CRYPTODEV_S_OK;
     }
@@ -668,6 +701,11 @@ static void virtio_cryptodev_work(VirtIOCryptodevReq *req)
     const VirtIOCryptodevEngine *engine = req->dev->engine;
     uint8_t *key;
 
+    if (req->opcode == VIRTIO_CRYPTODEV_OP_COPY_HASH) {
+        /* no data: nothing to map, bounce or write back */
+        req->status = engine->copy_hash(req->sess, req->src);
+        return;
+    }
     if (req->opcode == VIRTIO_CRYPTODEV_OP_CRYPT &&
         virtio_cryptodev_crypt_in_pieces(req)) {
         return;
@@ -825,6 +863,9 @@ static void virtio_cryptodev_finish(VirtIOCryptodevReq *req)
         virtio_cryptodev_session_created(req);
     }
     virtio_cryptodev_respond(req);
+    if (req->src) {
+        virtio_cryptodev_session_unref(req->src);
+    }
     if (req->sess) {
         virtio_cryptodev_session_unref(req->sess);
     }
@@ -833,6 +874,47 @@ static void virtio_cryptodev_finish(VirtIOCryptodevReq *req)
     }
     virtio_cryptodev_free_bounces(req);
     g_free(req);
+}
+
+/*
+ * A request holds its session's lock while it runs, and COPY_HASH its
+ * source's too.  Wherever two are taken they are taken in one order (by
+ * address), and nothing else ever waits for a second lock, so two copies
+ * in opposite directions cannot deadlock.
+ */
+static void virtio_cryptodev_lock_req(VirtIOCryptodevReq *req)
+{
+    VirtIOCryptodevSession *a = req->sess, *b = req->src;
+
+    if (b && b < a) {
+        a = req->src;
+        b = req->sess;
+    }
+    qemu_mutex_lock(&a->lock);
+    if (b) {
+        qemu_mutex_lock(&b->lock);
+    }
+}
+
+/* Without waiting: true with every lock of @req taken, else none. */
+static bool virtio_cryptodev_trylock_req(VirtIOCryptodevReq *req)
+{
+    if (qemu_mutex_trylock(&req->sess->lock)) {
+        return false;
+    }
+    if (req->src && qemu_mutex_trylock(&req->src->lock)) {
+        qemu_mutex_unlock(&req->sess->lock);
+        return false;
+    }
+    return true;
+}
+
+static void virtio_cryptodev_unlock_req(VirtIOCryptodevReq *req)
+{
+    if (req->src) {
+        qemu_mutex_unlock(&req->src->lock);
+    }
+    qemu_mutex_unlock(&req->sess->lock);
 }
 
 /* ---- worker threads ---- */
@@ -845,6 +927,9 @@ static void virtio_cryptodev_work_done(VirtIOCryptodevReq *req)
     s->inflight--;
     s->inflight_bytes -= req->in_len + req->buf_len;
     req->sess->offloaded--;
+    if (req->src) {
+        req->src->offloaded--;
+    }
     virtio_cryptodev_finish(req);
     if (s->throttled && !s->quiescing) {
         s->throttled = false;
@@ -919,9 +1004,9 @@ static void *virtio_cryptodev_worker(void *opaque)
         QSIMPLEQ_REMOVE_HEAD(&s->todo, next);
         qemu_mutex_unlock(&s->work_lock);
 
-        qemu_mutex_lock(&req->sess->lock);
+        virtio_cryptodev_lock_req(req);
         virtio_cryptodev_run(req);
-        qemu_mutex_unlock(&req->sess->lock);
+        virtio_cryptodev_unlock_req(req);
         virtio_cryptodev_ran(s, req);
 
         bql_lock();
@@ -951,6 +1036,9 @@ static void virtio_cryptodev_account(VirtIOCryptodev *s,
     s->inflight++;
     s->inflight_bytes += req->in_len + req->buf_len;
     req->sess->offloaded++;
+    if (req->src) {
+        req->src->offloaded++;
+    }
 }
 
 static void virtio_cryptodev_offload(VirtIOCryptodev *s,
@@ -981,7 +1069,7 @@ static void virtio_cryptodev_vcpu_work(CPUState *cpu, run_on_cpu_data data)
         req = QSIMPLEQ_FIRST(&s->vcpu_todo);
         if (req) {
             QSIMPLEQ_REMOVE_HEAD(&s->vcpu_todo, next);
-            if (qemu_mutex_trylock(&req->sess->lock)) {
+            if (!virtio_cryptodev_trylock_req(req)) {
                 QSIMPLEQ_INSERT_TAIL(&s->todo, req, next);
                 qemu_cond_signal(&s->work_cond);
                 req = NULL;
@@ -992,7 +1080,7 @@ static void virtio_cryptodev_vcpu_work(CPUState *cpu, run_on_cpu_data data)
     if (req) {
         bql_unlock();
         virtio_cryptodev_run(req);
-        qemu_mutex_unlock(&req->sess->lock);
+        virtio_cryptodev_unlock_req(req);
         virtio_cryptodev_ran(s, req);
         bql_lock();
         if (!s->unplugging) {
@@ -1147,8 +1235,8 @@ static bool virtio_cryptodev_may_run_inline(VirtIOCryptodev *s,
 {
     return !s->engine->may_block &&
            virtio_cryptodev_data_len(req) <= s->inline_len &&
-           !req->sess->offloaded &&
-           qemu_mutex_trylock(&req->sess->lock) == 0;
+           !req->sess->offloaded && !(req->src && req->src->offloaded) &&
+           virtio_cryptodev_trylock_req(req);
 }
 
 /*
@@ -1161,6 +1249,10 @@ static bool virtio_cryptodev_bql_ok(VirtIOCryptodev *s,
 {
     uint64_t ps = req->sess->ps_per_byte;
 
+    /* a copy is one hash state's bytes, whatever the session costs */
+    if (req->opcode == VIRTIO_CRYPTODEV_OP_COPY_HASH) {
+        return true;
+    }
     return ps && ps * virtio_cryptodev_data_len(req) <=
                  s->bql_budget_ns * 1000ull;
 }
@@ -1180,7 +1272,7 @@ static void virtio_cryptodev_run_locked(VirtIOCryptodev *s,
         s->bql_worst_ns = ns;
         trace_virtio_cryptodev_bql_worst(s, req->opcode, bytes, ns, est_ns);
     }
-    qemu_mutex_unlock(&req->sess->lock);
+    virtio_cryptodev_unlock_req(req);
     virtio_cryptodev_finish(req);
 }
 
@@ -1205,6 +1297,9 @@ static void virtio_cryptodev_start(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
         req->sess = sess;
     } else {
         req->sess->refcnt++;
+        if (req->src) {
+            req->src->refcnt++;
+        }
     }
     file->refcnt++;
 
@@ -1213,7 +1308,7 @@ static void virtio_cryptodev_start(VirtIOCryptodev *s, VirtIOCryptodevReq *req)
     } else if (virtio_cryptodev_bql_ok(s, req)) {
         virtio_cryptodev_run_locked(s, req);
     } else {
-        qemu_mutex_unlock(&req->sess->lock);
+        virtio_cryptodev_unlock_req(req);
         if (current_cpu) {
             virtio_cryptodev_offload_to_vcpu(s, req);
         } else {
@@ -1265,6 +1360,7 @@ static bool virtio_cryptodev_handle_request(VirtIOCryptodev *s,
     if (req->status != VIRTIO_CRYPTODEV_S_OK) {
         req->file = NULL;
         req->sess = NULL;
+        req->src = NULL;
         virtio_cryptodev_finish(req);
         return true;
     }
@@ -1387,6 +1483,9 @@ static uint64_t virtio_cryptodev_get_features(VirtIODevice *vdev,
     if (!s->engine_has_aead) {
         virtio_clear_feature(&offered, VIRTIO_CRYPTODEV_F_AEAD);
     }
+    if (!s->engine_has_copy_hash) {
+        virtio_clear_feature(&offered, VIRTIO_CRYPTODEV_F_COPY_HASH);
+    }
     return features | offered;
 }
 
@@ -1449,12 +1548,14 @@ static bool virtio_cryptodev_pick_engine(VirtIOCryptodev *s, Error **errp)
     if (!strcmp(want, "builtin")) {
         s->engine = &virtio_cryptodev_builtin_engine;
         s->engine_has_aead = virtio_cryptodev_builtin_has_aead();
+        s->engine_has_copy_hash = virtio_cryptodev_builtin_has_copy_hash();
         why = g_strdup("engine=builtin");
     } else if (!strcmp(want, "host") || !strcmp(want, "auto")) {
         fd = vcd_host_open(path);
         if (fd >= 0) {
             s->engine = &virtio_cryptodev_host_engine;
             s->engine_has_aead = vcd_host_has_gcm(fd);
+            s->engine_has_copy_hash = vcd_host_has_copy_hash(fd);
             vcd_host_close(fd);
             why = g_strdup_printf("engine=%s and %s opens", want, path);
         } else if (!strcmp(want, "host")) {
@@ -1463,6 +1564,8 @@ static bool virtio_cryptodev_pick_engine(VirtIOCryptodev *s, Error **errp)
         } else {
             s->engine = &virtio_cryptodev_builtin_engine;
             s->engine_has_aead = virtio_cryptodev_builtin_has_aead();
+            s->engine_has_copy_hash =
+                virtio_cryptodev_builtin_has_copy_hash();
             why = g_strdup_printf("engine=auto and %s: %s", path,
                                   strerror(-fd));
         }
@@ -1570,6 +1673,8 @@ static const Property virtio_cryptodev_properties[] = {
                       VIRTIO_CRYPTODEV_F_AEAD, true),
     DEFINE_PROP_BIT64("ext-algs", VirtIOCryptodev, host_features,
                       VIRTIO_CRYPTODEV_F_EXT_ALGS, true),
+    DEFINE_PROP_BIT64("copy-hash", VirtIOCryptodev, host_features,
+                      VIRTIO_CRYPTODEV_F_COPY_HASH, true),
     DEFINE_PROP_BOOL("x-fuzz-handles", VirtIOCryptodev, fuzz_handles, false),
     DEFINE_PROP_UINT32("x-bql-budget-ns", VirtIOCryptodev, bql_budget_ns,
                        VIRTIO_CRYPTODEV_BQL_BUDGET_NS),

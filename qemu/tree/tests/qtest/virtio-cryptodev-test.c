@@ -843,6 +843,112 @@ static void test_ext_algs_off(void)
     vcd_stop(t);
 }
 
+static uint32_t vcd_copy_hash(VcdTest *t, uint64_t f, uint32_t dst,
+                              uint32_t src)
+{
+    VcdReq r;
+    VcdAnswer a;
+
+    vcd_req_init(&r, VIRTIO_CRYPTODEV_OP_COPY_HASH, f, dst);
+    r.hdr.u.copy_hash.src_session = cpu_to_le32(src);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.len, ==, 0);
+    return a.status;
+}
+
+/* Absorb @text into @ses; with @final, check the digest is @want. */
+static void vcd_absorb(VcdTest *t, uint64_t f, uint32_t ses,
+                       const char *text, uint32_t flags, const char *want)
+{
+    size_t mac_len = want ? strlen(want) / 2 : 0;
+    VcdReq r;
+    VcdAnswer a;
+
+    vcd_crypt_req(&r, f, ses, VIRTIO_CRYPTODEV_DIR_ENCRYPT, flags, NULL, 0,
+                  text, strlen(text), 0, mac_len, 0);
+    vcd_submit(t, &r, &a);
+    g_assert_cmpuint(a.status, ==, VIRTIO_CRYPTODEV_S_OK);
+    if (want) {
+        assert_bytes(a.out, want);
+    }
+}
+
+#define SHA256_ABC \
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define RFC4231_CASE2 \
+    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+
+/*
+ * COPY_HASH: a digest copied mid-stream finishes the same in both
+ * sessions (FIPS 180 "abc", RFC 4231 case 2 for HMAC), and every way a
+ * guest can name the wrong sessions is refused before anything is read.
+ */
+static void test_copy_hash(void)
+{
+    VcdTest *t = vcd_start_engine("max-sessions=16");
+    const uint32_t reset = VIRTIO_CRYPTODEV_CRYPT_F_HASH_RESET;
+    const uint32_t final = VIRTIO_CRYPTODEV_CRYPT_F_HASH_FINAL;
+    uint64_t f = vcd_open_file(t), g = vcd_open_file(t);
+    uint8_t key[16] = {};
+    uint32_t a, b, c, d, e, h1, h2;
+
+    g_assert(qvirtio_get_features(&t->dev->vdev) &
+             (1ull << VIRTIO_CRYPTODEV_F_COPY_HASH));
+    a = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0);
+    b = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0);
+    c = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA1, NULL, 0);
+    d = vcd_session(t, f, CRYPTO_AES_CBC, key, 16, 0, NULL, 0);
+    e = vcd_session(t, g, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0);
+
+    vcd_absorb(t, f, a, "ab", reset, NULL);
+    vcd_absorb(t, f, b, "zzz", reset, NULL);
+    g_assert_cmpuint(vcd_copy_hash(t, f, b, a), ==, VIRTIO_CRYPTODEV_S_OK);
+    vcd_absorb(t, f, a, "c", final, SHA256_ABC);
+    vcd_absorb(t, f, b, "c", final, SHA256_ABC);
+    /* a source that absorbed nothing since its digest: a fresh start */
+    vcd_absorb(t, f, b, "zzz", reset, NULL);
+    g_assert_cmpuint(vcd_copy_hash(t, f, b, a), ==, VIRTIO_CRYPTODEV_S_OK);
+    vcd_absorb(t, f, b, "abc", final, SHA256_ABC);
+
+    h1 = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA2_256_HMAC, "Jefe", 4);
+    h2 = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA2_256_HMAC, "Jefe", 4);
+    vcd_absorb(t, f, h1, "what do ya want ", reset, NULL);
+    g_assert_cmpuint(vcd_copy_hash(t, f, h2, h1), ==, VIRTIO_CRYPTODEV_S_OK);
+    vcd_absorb(t, f, h1, "for nothing?", final, RFC4231_CASE2);
+    vcd_absorb(t, f, h2, "for nothing?", final, RFC4231_CASE2);
+
+    g_assert_cmpuint(vcd_copy_hash(t, f, a, a), ==, VIRTIO_CRYPTODEV_S_INVAL);
+    g_assert_cmpuint(vcd_copy_hash(t, f, c, a), ==, VIRTIO_CRYPTODEV_S_INVAL);
+    g_assert_cmpuint(vcd_copy_hash(t, f, h1, a), ==,
+                     VIRTIO_CRYPTODEV_S_INVAL);
+    g_assert_cmpuint(vcd_copy_hash(t, f, d, a), ==, VIRTIO_CRYPTODEV_S_INVAL);
+    g_assert_cmpuint(vcd_copy_hash(t, f, a, d), ==, VIRTIO_CRYPTODEV_S_INVAL);
+    /* a session of another file is never found, either way round */
+    g_assert_cmpuint(vcd_copy_hash(t, f, a, e), ==,
+                     VIRTIO_CRYPTODEV_S_NOSESSION);
+    g_assert_cmpuint(vcd_copy_hash(t, f, e, a), ==,
+                     VIRTIO_CRYPTODEV_S_NOSESSION);
+    g_assert_cmpuint(vcd_copy_hash(t, f, a, 0x5eed), ==,
+                     VIRTIO_CRYPTODEV_S_NOSESSION);
+    /* the refused copies changed nothing */
+    vcd_absorb(t, f, a, "abc", reset | final, SHA256_ABC);
+    vcd_stop(t);
+}
+
+/* Without F_COPY_HASH negotiated, COPY_HASH is an unknown opcode. */
+static void test_copy_hash_off(void)
+{
+    VcdTest *t = vcd_start_engine("copy-hash=off");
+    uint64_t f = vcd_open_file(t);
+    uint32_t a = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA1, NULL, 0);
+    uint32_t b = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA1, NULL, 0);
+
+    g_assert(!(qvirtio_get_features(&t->dev->vdev) &
+               (1ull << VIRTIO_CRYPTODEV_F_COPY_HASH)));
+    g_assert_cmpuint(vcd_copy_hash(t, f, b, a), ==, VIRTIO_CRYPTODEV_S_INVAL);
+    vcd_stop(t);
+}
+
 static void test_algorithms(void)
 {
     VcdTest *t = vcd_start_engine("max-sessions=32");
@@ -1914,6 +2020,8 @@ static const VcdTestCase vcd_tests[] = {
     { "algorithms", test_algorithms, true },
     { "ext-algorithms", test_ext_algorithms, true },
     { "ext-algs-off", test_ext_algs_off, true },
+    { "copy-hash", test_copy_hash, true },
+    { "copy-hash-off", test_copy_hash_off, true },
     { "gcm", test_gcm, true },
     { "bad-requests", test_bad_requests, true },
     { "random-requests", test_random_requests, true },

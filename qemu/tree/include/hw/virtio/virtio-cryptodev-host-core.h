@@ -47,6 +47,9 @@ void vcd_host_close(int fd);
 /* Whether the host behind @fd can create an AES-128-GCM session. */
 bool vcd_host_has_gcm(int fd);
 
+/* Whether the host behind @fd copies hash states (CIOCCPHASH). */
+bool vcd_host_has_copy_hash(int fd);
+
 /*
  * Create a host session (CIOCGSESSION, then CIOCGSESSINFO for the driver
  * names).  @shape comes from vcd_check_session(); @key and @mac_key hold
@@ -76,5 +79,14 @@ uint32_t vcd_host_crypt(int fd, VcdHostSession *hs, const VcdCryptPara *p,
  */
 uint32_t vcd_host_aead(int fd, VcdHostSession *hs, const VcdAeadPara *p,
                        const VcdAeadBufs *b);
+
+/*
+ * Run one OP_COPY_HASH (CIOCCPHASH) between two sessions of @fd with the
+ * same hash.  A source with a restart pending (nothing absorbed since its
+ * last digest) has no host state worth copying: the destination restarts
+ * too.
+ */
+uint32_t vcd_host_copy_hash(int fd, VcdHostSession *dst,
+                            const VcdHostSession *src);
 
 #endif /* HW_VIRTIO_CRYPTODEV_HOST_CORE_H */

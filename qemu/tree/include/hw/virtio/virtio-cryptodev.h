@@ -93,7 +93,8 @@ struct VirtIOCryptodevSession {
     VirtIOCryptodevFile *file;  /* holds a reference */
     uint32_t id;                /* 0 until the session is in the table */
     unsigned refcnt;
-    unsigned offloaded;         /* its requests with the workers (BQL) */
+    /* its requests with the workers (BQL), COPY_HASH's from it included */
+    unsigned offloaded;
     VcdSessionShape shape;
     QemuMutex lock;
     uint64_t ps_per_byte;       /* measured crypto cost, 0: unknown (@lock) */
@@ -120,6 +121,9 @@ typedef struct VirtIOCryptodevEngine {
                       const VcdCryptBufs *b);
     uint32_t (*aead)(VirtIOCryptodevSession *sess, const VcdAeadPara *p,
                      const VcdAeadBufs *b);
+    /* COPY_HASH, with both sessions' locks held; same hash algorithm */
+    uint32_t (*copy_hash)(VirtIOCryptodevSession *dst,
+                          VirtIOCryptodevSession *src);
 } VirtIOCryptodevEngine;
 
 extern const VirtIOCryptodevEngine virtio_cryptodev_builtin_engine;
@@ -127,6 +131,9 @@ extern const VirtIOCryptodevEngine virtio_cryptodev_host_engine;
 
 /* Whether the builtin engine can do AES-GCM in this build. */
 bool virtio_cryptodev_builtin_has_aead(void);
+
+/* Whether QEMU's hash backend in this build can copy a running digest. */
+bool virtio_cryptodev_builtin_has_copy_hash(void);
 
 struct VirtIOCryptodev {
     VirtIODevice parent_obj;
@@ -144,6 +151,7 @@ struct VirtIOCryptodev {
 
     const VirtIOCryptodevEngine *engine;
     bool engine_has_aead;
+    bool engine_has_copy_hash;
     VcdLimits limits;
     VirtQueue **vqs;
     GHashTable *files;          /* handle -> VirtIOCryptodevFile */
