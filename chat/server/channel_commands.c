@@ -128,6 +128,11 @@ static bool may_join(struct client *c, struct channel *ch, const char *key)
 			     "(+k)", ch->name);
 		return false;
 	}
+	if ((ch->modes & CMODE_REGISTERED) && !c->account[0]) {
+		client_reply(c, ERR_NEEDREGGEDNICK, "%s :Cannot join channel "
+			     "(+R) - you need to be logged in", ch->name);
+		return false;
+	}
 	invited = channel_take_invite(ch, c->nick);
 	if ((ch->modes & CMODE_INVITE) && !invited) {
 		client_reply(c, ERR_INVITEONLYCHAN, "%s :Cannot join channel "

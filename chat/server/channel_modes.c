@@ -2,7 +2,7 @@
 /*
  * Channel MODE: queries (324/329, the ban list 367/368) and changes.
  * One MODE line may carry several modes and their parameters
- * (CHANMODES=b,k,l,imnpst, PREFIX=(ov)@+); at most MODES_MAX of them
+ * (CHANMODES=b,k,l,imnpRst, PREFIX=(ov)@+); at most MODES_MAX of them
  * take a parameter, the rest of the line is ignored, as MODES= says.
  * What was applied goes to the channel as one MODE line.
  */
@@ -18,7 +18,8 @@ static const struct {
 } flag_modes[] = {
 	{ 'i', CMODE_INVITE }, { 'm', CMODE_MODERATED },
 	{ 'n', CMODE_NO_OUTSIDE }, { 'p', CMODE_PRIVATE },
-	{ 's', CMODE_SECRET }, { 't', CMODE_TOPIC_OPS },
+	{ 'R', CMODE_REGISTERED }, { 's', CMODE_SECRET },
+	{ 't', CMODE_TOPIC_OPS },
 };
 
 #define NFLAGS (sizeof(flag_modes) / sizeof(flag_modes[0]))

@@ -23,10 +23,10 @@
 #define CCHATD_VERSION "cchatd-1.0"
 #define CCHATD_NETWORK "cchat"
 #define USER_MODES "iow"        /* 004: the user modes there are */
-#define CHANNEL_MODES "biklmnopstv" /* 004: the channel modes there are */
+#define CHANNEL_MODES "biklmnopRstv" /* 004: the channel modes there are */
 /* 005 CHANMODES: list (b), always a parameter (k), a parameter when set
  * (l), flags; PREFIX and STATUSMSG: operator, voice. */
-#define CHANMODES_TOKEN "b,k,l,imnpst"
+#define CHANMODES_TOKEN "b,k,l,imnpRst"
 #define PREFIX_TOKEN "(ov)@+"
 #define STATUSMSG_TOKEN "@+"
 #define MODES_MAX 4             /* MODES=: modes with a parameter per MODE */
@@ -254,6 +254,7 @@ enum {
 	CMODE_PRIVATE = 1 << 3, /* +p: kept out of LIST and WHOIS */
 	CMODE_SECRET = 1 << 4,  /* +s: the same, and NAMES shows '@' */
 	CMODE_TOPIC_OPS = 1 << 5, /* +t: only operators set the topic */
+	CMODE_REGISTERED = 1 << 6, /* +R: JOIN needs a SASL login */
 };
 
 struct ban {

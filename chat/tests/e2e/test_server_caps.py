@@ -215,3 +215,31 @@ def test_sasl_plain_against_config_accounts(start_server, raw_client,
     other.send("WHOIS alice")
     other.expect(r" 330 bob alice alice :is logged in as$")
     assert "failed SASL login as alice" in srv.stderr_text()
+
+
+def test_registered_only_channel_needs_a_sasl_login(start_server, raw_client,
+                                                   tmp_path):
+    import subprocess
+    hashed = subprocess.run(["openssl", "passwd", "-6", "-salt", "saslsalt",
+                             "pw"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    conf = tmp_path / "cchatd.conf"
+    conf.write_text(f"account member {hashed}\n")
+    srv = start_server("--config", conf)
+    op = raw_client(srv).register("op").join("#reg")
+    op.send("MODE #reg +R")
+    op.expect(r"MODE #reg \+R$")
+    guest = raw_client(srv).register("guest")
+    guest.send("JOIN #reg")
+    guest.expect(r" 477 guest #reg :Cannot join channel \(\+R\)")
+    c = raw_client(srv)
+    c.send("CAP REQ :sasl")
+    c.send("NICK member")
+    c.send("USER member 0 * :Member")
+    c.send("AUTHENTICATE PLAIN")
+    c.expect(r"^AUTHENTICATE \+$")
+    c.send("AUTHENTICATE " + sasl_payload("", "member", "pw"))
+    c.expect(r" 903 ")
+    c.send("CAP END")
+    c.expect(r" 001 member ")
+    c.join("#reg")
