@@ -249,8 +249,16 @@ int cdev_aead(CDEV_PROV *p, const CDEV_SESSION *s, int op,
 {
 	struct crypt_auth_op cao;
 
+	/* cryptodev-linux 1.14 oopses on a NULL auth_src even with
+	 * auth_len 0 (its zero-copy AEAD path): never pass NULL */
+	static unsigned char none[1];
+
 	if (len > UINT32_MAX || aadlen > UINT32_MAX)
 		return E2BIG;
+	if (aad == NULL)
+		aad = none;
+	if (src == NULL)
+		src = none;
 	memset(&cao, 0, sizeof(cao));
 	cao.ses = s->ses;
 	cao.op = (uint16_t)op;

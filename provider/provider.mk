@@ -13,7 +13,10 @@
 #                          guest: known answers, comparison with the default
 #                          provider, openssl enc/dgst/speed, TLS 1.2 and 1.3
 #                          on the virtio-cryptodev device
-#                          -> $(RESULTS)/provider.xml
+#                          -> $(RESULTS)/provider.xml;
+#                          the same on cryptodev-linux's own module (the
+#                          reference /dev/crypto; CRYPTODEV_LINUX_DIR, else
+#                          skipped) -> $(RESULTS)/provider-reference.xml
 #
 # Knobs
 #   PROV_QEMU_DEVICE   the -device argument (default virtio-cryptodev-pci)
@@ -47,7 +50,7 @@ CHECK_TARGETS += check-provider
 DEPS_PARTS += provider
 
 .PHONY: provider install-provider install check-provider \
-	check-provider-host check-provider-guest
+	check-provider-host check-provider-guest check-provider-reference
 
 provider: $(PROV_SO) $(PROV_TEST)
 
@@ -85,6 +88,7 @@ check-provider:
 	@status=0; \
 	$(MAKE) --no-print-directory check-provider-host || status=1; \
 	$(MAKE) --no-print-directory check-provider-guest || status=1; \
+	$(MAKE) --no-print-directory check-provider-reference || status=1; \
 	exit $$status
 
 check-provider-host:
@@ -105,25 +109,48 @@ $(PROV_IMAGE): $(PROV_SO) $(PROV_TEST) $(PROV_GUEST_SCRIPT) $(PROV_MKIMAGE) \
 		--test $(PROV_TEST) --script $(PROV_GUEST_SCRIPT) \
 		--cnf $(PROV_SRC)/openssl-cryptodev.cnf
 
-# One guest boot; its TAP lands in build/ for a look afterwards, and the
-# report covers a guest that died half-way (or an image that did not build).
-check-provider-guest: lab $(DRV_KO)
+# One guest run: $(1) the report's name, $(2) the vm/run options that give
+# the guest its /dev/crypto.  Its TAP lands in build/ for a look
+# afterwards, and the report covers a guest that died half-way (or an
+# image that did not build).
+define PROV_GUEST_RUN
 	@mkdir -p $(RESULTS) $(PROV_BUILD)
-	@rm -f $(PROV_BUILD)/guest.tap
+	@rm -f $(PROV_BUILD)/$(1).tap
 	@if $(MAKE) --no-print-directory $(PROV_IMAGE) > $(PROV_BUILD)/image.log 2>&1; then \
 		{ $(LAB_RUN) --initrd $(PROV_IMAGE) --mem 1G --smp 2 \
-			--timeout $(PROV_TIMEOUT) \
-			--qemu-arg -device --qemu-arg $(PROV_QEMU_DEVICE) \
-			--modprobe virtio_cryptodev \
-			--console-log $(PROV_BUILD)/guest-console.log \
+			--timeout $(PROV_TIMEOUT) $(2) \
+			--console-log $(PROV_BUILD)/$(1)-console.log \
 			-- 'PROV_RANDOM_ROUNDS=$(PROV_RANDOM_ROUNDS) /opt/provider/provider-guest-check.sh'; \
-		  echo $$? > $(PROV_BUILD)/guest.status; } | tee $(PROV_BUILD)/guest.tap; \
+		  echo $$? > $(PROV_BUILD)/$(1).status; } | tee $(PROV_BUILD)/$(1).tap; \
 	else \
 		cat $(PROV_BUILD)/image.log; \
-		echo 'Bail out! the guest image did not build' > $(PROV_BUILD)/guest.tap; \
-		echo 126 > $(PROV_BUILD)/guest.status; \
+		echo 'Bail out! the guest image did not build' > $(PROV_BUILD)/$(1).tap; \
+		echo 126 > $(PROV_BUILD)/$(1).status; \
 	fi
-	@$(PYTHON) $(TOP)/tests/tap2junit --name provider \
-		--runner-status $$(cat $(PROV_BUILD)/guest.status) \
+	@$(PYTHON) $(TOP)/tests/tap2junit --name $(1) \
+		--runner-status $$(cat $(PROV_BUILD)/$(1).status) \
 		$(addprefix --expect ,$(PROV_EXPECT)) \
-		-o $(RESULTS)/provider.xml $(PROV_BUILD)/guest.tap
+		-o $(RESULTS)/$(1).xml $(PROV_BUILD)/$(1).tap
+endef
+
+# On the project's driver over the virtio-cryptodev device.
+check-provider-guest: lab $(DRV_KO)
+	$(call PROV_GUEST_RUN,provider,--qemu-arg -device --qemu-arg $(PROV_QEMU_DEVICE) --modprobe virtio_cryptodev)
+
+# The same tests on the reference /dev/crypto, cryptodev-linux's own
+# module over the guest kernel's crypto (tests/tests.mk, vm/vm.mk:
+# CRYPTODEV_LINUX_DIR); skipped with a message without one.
+PROV_CDL_SKIP_MSG := provider on cryptodev-linux skipped: no cryptodev-linux \
+	tree (set CRYPTODEV_LINUX_DIR=<path to a cryptodev-linux checkout>)
+ifneq ($(CRYPTODEV_LINUX_DIR),)
+check-provider-reference: lab $(CDL_KO)
+	$(call PROV_GUEST_RUN,provider-reference,--modprobe cryptodev)
+else
+check-provider-reference:
+	@mkdir -p $(RESULTS) $(PROV_BUILD)
+	@echo "$(PROV_CDL_SKIP_MSG)"
+	@printf 'ok 1 - provider on cryptodev-linux # SKIP %s\n1..1\n' \
+		"$(PROV_CDL_SKIP_MSG)" > $(PROV_BUILD)/provider-reference.tap
+	@$(PYTHON) $(TOP)/tests/tap2junit --name provider-reference \
+		-o $(RESULTS)/provider-reference.xml $(PROV_BUILD)/provider-reference.tap
+endif
