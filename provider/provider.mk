@@ -7,6 +7,7 @@
 #   make install-provider  the module into OpenSSL's MODULESDIR
 #                          (`openssl version -m`), under $(DESTDIR);
 #                          `make install` does it too
+#   make check-provider SANITIZE=1   the same with ASan and UBSan
 #   make check-provider    host: the module loads without /dev/crypto, offers
 #                          nothing and the default provider serves
 #                          -> $(RESULTS)/provider-host.xml;
@@ -36,9 +37,16 @@ PROV_IMAGE := $(PROV_BUILD)/initramfs.cpio
 PROV_GUEST_SCRIPT := $(PROV_SRC)/tests/provider-guest-check.sh
 PROV_HOST_SCRIPT := $(PROV_SRC)/tests/provider-host-check.sh
 PROV_MKIMAGE := $(PROV_SRC)/tests/mkimage-provider
-# The sanitizers would need their runtime in the guest: none here.
-PROV_CFLAGS := $(filter-out -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,\
-	$(BASE_CFLAGS)) $(CFLAGS) -fPIC -fvisibility=hidden -pthread
+# With SANITIZE=1 the module and the test program carry ASan and UBSan
+# (build/san/provider/); the guest image then holds their runtime too, and
+# Debian's openssl runs with libasan preloaded.
+PROV_CFLAGS := $(BASE_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -pthread
+PROV_LDFLAGS := $(SAN_FLAGS)
+ifeq ($(SANITIZE),1)
+PROV_GUEST_ENV := PROV_SANITIZE=1
+else
+PROV_GUEST_ENV :=
+endif
 PROV_MODULESDIR ?= $(shell openssl version -m 2>/dev/null | \
 	sed -n 's/^MODULESDIR: "\(.*\)"$$/\1/p')
 PROV_QEMU_DEVICE ?= virtio-cryptodev-pci
@@ -67,10 +75,11 @@ $(PROV_BUILD)/cdt-%.o: $(TOP)/tests/cryptodev/%.c
 	$(CC) $(PROV_CFLAGS) -I$(TOP)/tests/cryptodev -c -o $@ $<
 
 $(PROV_SO): $(PROV_OBJS)
-	$(CC) -shared -o $@ $^ -pthread -lcrypto -Wl,-z,defs -Wl,-z,now
+	$(CC) -shared -o $@ $^ $(PROV_LDFLAGS) -pthread -lcrypto -Wl,-z,defs \
+		-Wl,-z,now
 
 $(PROV_TEST): $(PROV_TEST_OBJS)
-	$(CC) -o $@ $^ -pthread -lssl -lcrypto
+	$(CC) -o $@ $^ $(PROV_LDFLAGS) -pthread -lssl -lcrypto
 
 -include $(wildcard $(PROV_BUILD)/*.d)
 
@@ -120,7 +129,7 @@ define PROV_GUEST_RUN
 		{ $(LAB_RUN) --initrd $(PROV_IMAGE) --mem 1G --smp 2 \
 			--timeout $(PROV_TIMEOUT) $(2) \
 			--console-log $(PROV_BUILD)/$(1)-console.log \
-			-- 'PROV_RANDOM_ROUNDS=$(PROV_RANDOM_ROUNDS) /opt/provider/provider-guest-check.sh'; \
+			-- '$(PROV_GUEST_ENV) PROV_RANDOM_ROUNDS=$(PROV_RANDOM_ROUNDS) /opt/provider/provider-guest-check.sh'; \
 		  echo $$? > $(PROV_BUILD)/$(1).status; } | tee $(PROV_BUILD)/$(1).tap; \
 	else \
 		cat $(PROV_BUILD)/image.log; \

@@ -12,10 +12,19 @@
 #                example openssl.cnf
 #   leaks        the driver holds no file or request afterwards
 #
-# Environment: PROV_RANDOM_ROUNDS (default 300).
+# Environment: PROV_RANDOM_ROUNDS (default 300); PROV_SANITIZE=1 when the
+# module and the test program were built with ASan and UBSan (make
+# SANITIZE=1): Debian's openssl then runs with libasan preloaded and leak
+# checks off (its own exit paths are not leak-free), the test program
+# with them on.
 
 T=/opt/provider/cryptodev-provider-test
 OSSL=/usr/bin/openssl
+if [ -n "$PROV_SANITIZE" ]; then
+	asan=$(ls /lib/x86_64-linux-gnu/libasan.so.* 2> /dev/null | head -n 1)
+	OSSL="env LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0 /usr/bin/openssl"
+	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+fi
 PQ="-provider cryptodev -provider default -propquery provider=cryptodev"
 REF="-provider default -propquery provider=default"
 rounds=${PROV_RANDOM_ROUNDS:-300}
