@@ -428,7 +428,7 @@ static int vcd_plan_crypt(const struct crypt_op *cop,
 			  struct vcd_crypt_plan *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (s->cipher == CRYPTO_AES_GCM)
+	if (s->cipher == CRYPTO_AES_GCM || s->cipher == CRYPTO_AES_CCM)
 		return -EINVAL;		/* AEAD goes through CIOCAUTHCRYPT */
 	if (cop->len > lim->max_data_len)
 		return -E2BIG;
@@ -560,7 +560,7 @@ static int vcd_check_aead(const struct crypt_auth_op *caop,
 			  const struct vcd_session *s,
 			  const struct vcd_limits *lim, u32 *tag_len)
 {
-	if (s->cipher != CRYPTO_AES_GCM)
+	if (s->cipher != CRYPTO_AES_GCM && s->cipher != CRYPTO_AES_CCM)
 		return -EINVAL;
 	/* TLS and SRTP composite modes are not carried. */
 	if (caop->flags & (COP_FLAG_AEAD_TLS_TYPE | COP_FLAG_AEAD_SRTP_TYPE))

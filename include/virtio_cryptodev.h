@@ -27,7 +27,7 @@
 /*
  * The rest of cryptodev-linux 1.14's algorithms: CRYPTO_NULL,
  * CRYPTO_DES_CBC, CRYPTO_BLF_CBC, CRYPTO_CAMELLIA_CBC, CRYPTO_RIPEMD160,
- * CRYPTO_RIPEMD160_HMAC.
+ * CRYPTO_RIPEMD160_HMAC, and CRYPTO_AES_CCM for OP_AEAD (with F_AEAD).
  */
 #define VIRTIO_CRYPTODEV_F_EXT_ALGS	1
 /* OP_COPY_HASH works (cryptodev-linux's CIOCCPHASH). */

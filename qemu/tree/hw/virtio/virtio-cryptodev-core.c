@@ -84,10 +84,17 @@ static const VcdAlg vcd_algs[] = {
                    VCD_HASH_RIPEMD160, 20, 64),
     VCD_EXT_DIGEST(CRYPTO_RIPEMD160_HMAC, VCD_KIND_HMAC, "hmac(rmd160)",
                    VCD_HASH_RIPEMD160, 20, 64),
+    {
+        .id = CRYPTO_AES_CCM, .kind = VCD_KIND_AEAD, .name = "ccm(aes)",
+        .block = VCD_BLOCK_AES, .mode = VCD_MODE_CCM, .block_size = 1,
+        .iv_len = VCD_CCM_IV_LEN, .digest_len = 16, .ext = true,
+    },
 };
 
 /* GCM tag lengths Linux's gcm(aes) accepts. */
 static const uint32_t vcd_gcm_tag_lens[] = { 4, 8, 12, 13, 14, 15, 16 };
+/* CCM's, from RFC 3610's M. */
+static const uint32_t vcd_ccm_tag_lens[] = { 4, 6, 8, 10, 12, 14, 16 };
 
 const VcdAlg *vcd_alg_find(uint32_t id)
 {
@@ -236,12 +243,14 @@ uint32_t vcd_check_crypt(const VcdLimits *lim, const VcdSessionShape *shape,
     return VIRTIO_CRYPTODEV_S_OK;
 }
 
-static bool vcd_gcm_tag_len_ok(uint32_t tag_len)
+static bool vcd_tag_len_ok(const VcdAlg *alg, uint32_t tag_len)
 {
+    const uint32_t *lens = alg->mode == VCD_MODE_CCM ? vcd_ccm_tag_lens
+                                                     : vcd_gcm_tag_lens;
     size_t i;
 
     for (i = 0; i < VCD_ARRAY_SIZE(vcd_gcm_tag_lens); i++) {
-        if (vcd_gcm_tag_lens[i] == tag_len) {
+        if (lens[i] == tag_len) {
             return true;
         }
     }
@@ -257,7 +266,8 @@ uint32_t vcd_check_aead(const VcdLimits *lim, const VcdSessionShape *shape,
     if (p->direction > VIRTIO_CRYPTODEV_DIR_DECRYPT || p->flags != 0) {
         return VIRTIO_CRYPTODEV_S_INVAL;
     }
-    if (p->iv_len != shape->iv_len || !vcd_gcm_tag_len_ok(p->tag_len)) {
+    if (p->iv_len != shape->iv_len ||
+        !vcd_tag_len_ok(shape->cipher, p->tag_len)) {
         return VIRTIO_CRYPTODEV_S_INVAL;
     }
     if (p->direction == VIRTIO_CRYPTODEV_DIR_ENCRYPT) {

@@ -34,6 +34,7 @@ uint32_t vcd_host_errno_status(int err)
     case EBADMSG:
         return VIRTIO_CRYPTODEV_S_BADMSG;
     case EINVAL:
+    case EOVERFLOW:             /* ccm: a message too long for its L */
         return VIRTIO_CRYPTODEV_S_INVAL;
     case ENOMEM:
         return VIRTIO_CRYPTODEV_S_NOMEM;

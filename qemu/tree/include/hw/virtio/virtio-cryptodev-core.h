@@ -55,9 +55,15 @@ struct virtio_cryptodev_session_info;
 #define VCD_GCM_IV_LEN          12
 #define VCD_GCM_MAX_TAG_LEN     16
 
+/*
+ * CCM as Linux's ccm(aes) takes it: a 16-byte IV whose first byte is
+ * L - 1 (1..7), then the 15 - L byte nonce; tags of 4..16 bytes, even.
+ */
+#define VCD_CCM_IV_LEN          16
+
 typedef enum VcdAlgKind {
     VCD_KIND_CIPHER = 1,        /* block cipher in a mode, for OP_CRYPT */
-    VCD_KIND_AEAD,              /* AES-GCM, for OP_AEAD */
+    VCD_KIND_AEAD,              /* AES-GCM or AES-CCM, for OP_AEAD */
     VCD_KIND_HASH,              /* plain digest, no key */
     VCD_KIND_HMAC,              /* keyed digest */
 } VcdAlgKind;
@@ -79,6 +85,7 @@ typedef enum VcdMode {
     VCD_MODE_CTR,
     VCD_MODE_XTS,
     VCD_MODE_GCM,
+    VCD_MODE_CCM,
 } VcdMode;
 
 typedef enum VcdHash {
