@@ -98,9 +98,46 @@ static int cdev_ioctl(int fd, unsigned long req, void *arg)
 	return r < 0 ? errno : 0;
 }
 
+static int cdev_same_id(const struct cdev_sess_id *x,
+			const struct cdev_sess_id *y)
+{
+	return x->cipher == y->cipher && x->mac == y->mac &&
+	       x->keylen == y->keylen && x->mackeylen == y->mackeylen &&
+	       CRYPTO_memcmp(x->key, y->key, x->keylen) == 0 &&
+	       CRYPTO_memcmp(x->mackey, y->mackey, x->mackeylen) == 0;
+}
+
+static void cdev_destroy(CDEV_PROV *p, CDEV_SESSION *s)
+{
+	(void)cdev_ioctl(s->fd, CIOCFSESSION, &s->ses);
+	cdev_count(&p->sessions_closed);
+	OPENSSL_clear_free(s->id, sizeof(*s->id));
+	s->id = NULL;
+	s->fd = -1;
+}
+
+/* An idle session made of the same algorithms and keys, taken out of the
+ * cache; 0 if there is none.  Under p->lock. */
+static int cdev_idle_take(CDEV_PROV *p, CDEV_SESSION *s,
+			  const struct cdev_sess_id *want)
+{
+	for (int i = 0; i < p->nidle; i++) {
+		if (!cdev_same_id(p->idle[i].id, want))
+			continue;
+		*s = p->idle[i];
+		p->nidle--;
+		p->idle[i] = p->idle[p->nidle];
+		p->idle_stamp[i] = p->idle_stamp[p->nidle];
+		cdev_count(&p->sessions_reused);
+		return 1;
+	}
+	return 0;
+}
+
 /*
- * A session on the newest file that has room: a device file holds a
- * bounded number of sessions (the project's device: max-sessions, 64 by
+ * A session: an idle one with the same algorithms and keys, else a new
+ * one on the newest file that has room.  A device file holds a bounded
+ * number of sessions (the project's device: max-sessions, 64 by
  * default), so when it answers ENOSPC another file is opened.
  */
 int cdev_session_open(CDEV_PROV *p, CDEV_SESSION *s, uint32_t cipher,
@@ -108,18 +145,52 @@ int cdev_session_open(CDEV_PROV *p, CDEV_SESSION *s, uint32_t cipher,
 		      const unsigned char *mackey, size_t mackeylen)
 {
 	struct session_op sop;
+	struct cdev_sess_id *id;
 	int i, err = ENODEV, fd;
 
 	s->fd = -1;
+	s->id = NULL;
 	if (p->nfiles == 0) {
 		CDEV_ERR(p, CDEV_R_NO_DEVICE, "%s: %s", p->device,
 			 strerror(p->device_errno));
 		return 0;
 	}
+	if (keylen > sizeof(id->key) || mackeylen > sizeof(id->mackey)) {
+		CDEV_ERR(p, CDEV_R_BAD_KEY_LENGTH, NULL);
+		return 0;
+	}
+	id = OPENSSL_zalloc(sizeof(*id));
+	if (id == NULL) {
+		CDEV_ERR(p, CDEV_R_NO_MEMORY, NULL);
+		return 0;
+	}
+	id->cipher = cipher;
+	id->mac = mac;
+	id->keylen = keylen;
+	id->mackeylen = mackeylen;
+	if (keylen > 0)
+		memcpy(id->key, key, keylen);
+	if (mackeylen > 0)
+		memcpy(id->mackey, mackey, mackeylen);
 	pthread_mutex_lock(&p->lock);
+	if (cdev_idle_take(p, s, id)) {
+		pthread_mutex_unlock(&p->lock);
+		OPENSSL_clear_free(id, sizeof(*id));
+		return 1;
+	}
 	for (i = p->nfiles - 1; i >= -1; i--) {
 		if (i < 0) {
-			if (err != ENOSPC || p->nfiles >= CDEV_MAX_FILES)
+			if (err != ENOSPC)
+				break;
+			/* every file full: the idle sessions go first, then
+			 * the files are tried again; then a new file */
+			if (p->nidle > 0) {
+				while (p->nidle > 0)
+					cdev_destroy(p, &p->idle[--p->nidle]);
+				i = p->nfiles;
+				continue;
+			}
+			if (p->nfiles >= CDEV_MAX_FILES)
 				break;
 			fd = cdev_open_file(p->device);
 			if (fd < 0) {
@@ -140,6 +211,7 @@ int cdev_session_open(CDEV_PROV *p, CDEV_SESSION *s, uint32_t cipher,
 		if (err == 0) {
 			s->fd = p->files[i];
 			s->ses = sop.ses;
+			s->id = id;
 			break;
 		}
 		if (err != ENOSPC)
@@ -148,6 +220,7 @@ int cdev_session_open(CDEV_PROV *p, CDEV_SESSION *s, uint32_t cipher,
 	pthread_mutex_unlock(&p->lock);
 	OPENSSL_cleanse(&sop, sizeof(sop));
 	if (s->fd < 0) {
+		OPENSSL_clear_free(id, sizeof(*id));
 		CDEV_ERR(p, CDEV_R_SESSION_REFUSED,
 			 "%s: cipher %u mac %u: %s", p->device, cipher, mac,
 			 strerror(err));
@@ -157,13 +230,35 @@ int cdev_session_open(CDEV_PROV *p, CDEV_SESSION *s, uint32_t cipher,
 	return 1;
 }
 
+/* Every user of a session passes its IV with each request and restarts
+ * a hash with its first one, so an idle session carries nothing over. */
 void cdev_session_close(CDEV_PROV *p, CDEV_SESSION *s)
 {
+	int oldest = 0;
+
 	if (s->fd < 0)
 		return;
-	(void)cdev_ioctl(s->fd, CIOCFSESSION, &s->ses);
-	cdev_count(&p->sessions_closed);
+	/* not GCM: on cryptodev-linux a gcm(aes) session that had opened
+	 * with a short tag and failed an open sealed wrongly afterwards */
+	if (s->id->cipher == CRYPTO_AES_GCM) {
+		cdev_destroy(p, s);
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	if (p->nidle == CDEV_IDLE_MAX) {
+		for (int i = 1; i < p->nidle; i++)
+			if (p->idle_stamp[i] < p->idle_stamp[oldest])
+				oldest = i;
+		cdev_destroy(p, &p->idle[oldest]);
+		p->idle[oldest] = *s;
+		p->idle_stamp[oldest] = ++p->stamp;
+	} else {
+		p->idle[p->nidle] = *s;
+		p->idle_stamp[p->nidle++] = ++p->stamp;
+	}
+	pthread_mutex_unlock(&p->lock);
 	s->fd = -1;
+	s->id = NULL;
 	s->ses = 0;
 }
 
@@ -288,6 +383,8 @@ static const OSSL_PARAM cdev_param_types[] = {
 	OSSL_PARAM_DEFN("aead-ops", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
 	OSSL_PARAM_DEFN("hash-ops", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
 	OSSL_PARAM_DEFN("tls-records", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
+	OSSL_PARAM_DEFN("sessions-idle", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
+	OSSL_PARAM_DEFN("sessions-reused", OSSL_PARAM_UNSIGNED_INTEGER, NULL, 0),
 	OSSL_PARAM_END
 };
 
@@ -303,6 +400,16 @@ static int cdev_set_ulong(OSSL_PARAM params[], const char *key,
 	OSSL_PARAM *q = OSSL_PARAM_locate(params, key);
 
 	return q == NULL || OSSL_PARAM_set_ulong(q, v);
+}
+
+static unsigned long cdev_idle(CDEV_PROV *p)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&p->lock);
+	n = (unsigned long)p->nidle;
+	pthread_mutex_unlock(&p->lock);
+	return n;
 }
 
 static int cdev_get_params(void *provctx, OSSL_PARAM params[])
@@ -334,7 +441,10 @@ static int cdev_get_params(void *provctx, OSSL_PARAM params[])
 	       cdev_set_ulong(params, "aead-ops", cdev_read(&p->aead_ops)) &&
 	       cdev_set_ulong(params, "hash-ops", cdev_read(&p->hash_ops)) &&
 	       cdev_set_ulong(params, "tls-records",
-			      cdev_read(&p->tls_records));
+			      cdev_read(&p->tls_records)) &&
+	       cdev_set_ulong(params, "sessions-idle", cdev_idle(p)) &&
+	       cdev_set_ulong(params, "sessions-reused",
+			      cdev_read(&p->sessions_reused));
 }
 
 static const OSSL_ITEM *cdev_get_reason_strings(void *provctx)
@@ -367,12 +477,12 @@ static void cdev_print_stats(const CDEV_PROV *p)
 	if (env == NULL || *env == '\0' || strcmp(env, "0") == 0)
 		return;
 	fprintf(stderr, "cryptodev provider: device %s, sessions %lu opened "
-		"%lu closed, cipher ops %lu, aead ops %lu, hash ops %lu, "
-		"tls records %lu\n",
+		"%lu closed (%lu reused), cipher ops %lu, aead ops %lu, "
+		"hash ops %lu, tls records %lu\n",
 		p->device, cdev_read(&p->sessions_opened),
-		cdev_read(&p->sessions_closed), cdev_read(&p->cipher_ops),
-		cdev_read(&p->aead_ops), cdev_read(&p->hash_ops),
-		cdev_read(&p->tls_records));
+		cdev_read(&p->sessions_closed), cdev_read(&p->sessions_reused),
+		cdev_read(&p->cipher_ops), cdev_read(&p->aead_ops),
+		cdev_read(&p->hash_ops), cdev_read(&p->tls_records));
 }
 
 static void cdev_teardown(void *provctx)
@@ -382,6 +492,8 @@ static void cdev_teardown(void *provctx)
 
 	if (p == NULL)
 		return;
+	while (p->nidle > 0)
+		cdev_destroy(p, &p->idle[--p->nidle]);
 	cdev_print_stats(p);
 	for (i = 0; i < p->nfiles; i++)
 		close(p->files[i]);

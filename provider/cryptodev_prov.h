@@ -62,6 +62,27 @@ enum {
 	CDEV_R_LIMIT
 };
 
+/* What a session was made of: the algorithms and keys (for the cache of
+ * idle sessions; wiped when freed). */
+struct cdev_sess_id {
+	uint32_t cipher, mac;
+	size_t keylen, mackeylen;
+	unsigned char key[CRYPTO_CIPHER_MAX_KEY_LEN];
+	unsigned char mackey[CRYPTO_HMAC_MAX_KEY_LEN];
+};
+
+/* A session on one of the provider's device files. */
+typedef struct {
+	int fd;			/* -1: none (id then means nothing) */
+	uint32_t ses;
+	struct cdev_sess_id *id;
+} CDEV_SESSION;
+
+/* Idle sessions kept for reuse by a context with the same algorithm and
+ * keys (OpenSSL makes and frees contexts at a high rate: a PBKDF2
+ * iteration, a TLS transcript hash, one EVP_Digest each). */
+#define CDEV_IDLE_MAX		32
+
 /* One provider instance (one per library context that loads it). */
 typedef struct cdev_prov {
 	const OSSL_CORE_HANDLE *handle;
@@ -79,13 +100,13 @@ typedef struct cdev_prov {
 	unsigned long cipher_ops, aead_ops, hash_ops;
 	unsigned long tls_records;	/* TLS 1.2 records sealed or opened */
 	OSSL_ALGORITHM *ciphers, *digests, *macs;
+	CDEV_SESSION idle[CDEV_IDLE_MAX];	/* under lock */
+	unsigned long idle_stamp[CDEV_IDLE_MAX];
+	int nidle;
+	unsigned long stamp;
+	unsigned long sessions_reused;
 } CDEV_PROV;
 
-/* A session on one of the provider's device files. */
-typedef struct {
-	int fd;			/* -1: none */
-	uint32_t ses;
-} CDEV_SESSION;
 
 void cdev_raise(const CDEV_PROV *p, const char *file, int line,
 		const char *func, int reason, const char *fmt, ...);
@@ -96,6 +117,8 @@ void cdev_raise(const CDEV_PROV *p, const char *file, int line,
 int cdev_session_open(CDEV_PROV *p, CDEV_SESSION *s, uint32_t cipher,
 		      const unsigned char *key, size_t keylen, uint32_t mac,
 		      const unsigned char *mackey, size_t mackeylen);
+/* Done with a session: it goes to the idle cache (the oldest idle one is
+ * destroyed when the cache is full). */
 void cdev_session_close(CDEV_PROV *p, CDEV_SESSION *s);
 /* CIOCCRYPT: 0 on success, else the errno (no error raised). */
 int cdev_crypt(CDEV_PROV *p, const CDEV_SESSION *s, int op, int flags,

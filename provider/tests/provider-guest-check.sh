@@ -183,6 +183,14 @@ config_file() {
 	cmp c.enc d.enc && [ "$(stat_of c.err 'cipher ops')" -gt 0 ]
 }
 
+# Its [random] section keeps the DRBG off the device.
+config_random() {
+	CRYPTODEV_PROVIDER_STATS=1 OPENSSL_CONF=/opt/provider/openssl-cryptodev.cnf \
+		$OSSL rand -hex 64 2> r.err || return 1
+	cat r.err
+	[ "$(stat_of r.err 'cipher ops')" = 0 ]
+}
+
 missing_device() {
 	# the same file, another device: the default provider serves
 	sed 's|^device = .*|device = /dev/no-such-crypto|' \
@@ -222,6 +230,8 @@ openssl_cli() {
 		speed_runs sha256 'hash ops'
 	check "the example openssl.cnf: cryptodev listed and preferred" \
 		config_file
+	check "the example openssl.cnf keeps the random generator on the CPU" \
+		config_random
 	check "the example openssl.cnf on a missing device: default serves" \
 		missing_device
 	ifconfig lo 127.0.0.1 up 2> /dev/null || ip link set lo up 2> /dev/null
