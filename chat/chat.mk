@@ -18,6 +18,11 @@ CHAT_OBJ = $(patsubst $(TOP)/chat/%.c,$(CHAT_BUILD)/%.o,$(1))
 # flags are used in recipes only, where they are known.
 CHAT_SECURE_LIB := $(BUILD)/secure/libsecure.a
 CHAT_SECURE_CFLAGS = -I$(TOP)/secure $(SECURE_CRYPTO_CFLAGS)
+# TLS (chat/server/transport_tls.c): OpenSSL's libssl.
+CHAT_TLS_CFLAGS := $(shell pkg-config --cflags libssl 2>/dev/null)
+CHAT_TLS_LIBS := $(shell pkg-config --libs libssl 2>/dev/null || echo -lssl)
+CHAT_TLS_STATIC_LIBS := $(shell pkg-config --static --libs libssl \
+	2>/dev/null || echo -lssl -lcrypto)
 
 CHAT_COMMON_SRCS := $(wildcard $(TOP)/chat/common/*.c)
 CHAT_COMMON_LIB := $(CHAT_BUILD)/libchatcommon.a
@@ -49,7 +54,9 @@ $(CHAT_SERVER_LIB): $(call CHAT_OBJ,$(CHAT_SERVER_SRCS))
 $(BIN)/cchatd: $(CHAT_BUILD)/server/main.o $(CHAT_SERVER_LIB) \
 		$(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(SECURE_CRYPTO_LIBS) -lcrypt
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(CHAT_TLS_LIBS) $(SECURE_CRYPTO_LIBS) -lcrypt
+
+$(CHAT_BUILD)/server/transport_tls.o: CHAT_CFLAGS += $(CHAT_TLS_CFLAGS)
 
 # Only the transports (and their shared socket side) see the library's
 # header.
@@ -60,7 +67,8 @@ $(CHAT_BUILD)/server/transport_secure.o $(CHAT_BUILD)/common/secure_io.o: \
 # the common library.
 $(CHAT_UNIT_DIR)/test_server_%: $(CHAT_UNIT_DIR)/test_server_%.o \
 		$(CHAT_SERVER_LIB) $(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(SECURE_CRYPTO_LIBS) -lcrypt
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(CHAT_TLS_LIBS) \
+		$(SECURE_CRYPTO_LIBS) -lcrypt
 
 # The server tests include the server's own headers.
 $(CHAT_UNIT_DIR)/test_server_%.o: CHAT_CFLAGS += -I$(TOP)/chat/server
@@ -128,7 +136,8 @@ $(CHAT_GUEST_CCHAT): $(CHAT_BUILD)/client/main.o $(CHAT_CLIENT_LIB) \
 		$(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
 	@mkdir -p $(@D)
 	$(CC) -static -o $@.tmp $^ $(CHAT_READLINE_STATIC_LIBS) \
-		$(SECURE_CRYPTO_STATIC_LIBS) 2>$(CHAT_BUILD)/cchat-static.ldlog || \
+		$(CHAT_TLS_STATIC_LIBS) $(SECURE_CRYPTO_STATIC_LIBS) \
+		2>$(CHAT_BUILD)/cchat-static.ldlog || \
 		{ cat $(CHAT_BUILD)/cchat-static.ldlog; exit 1; }
 	@mv $@.tmp $@
 

@@ -21,7 +21,10 @@ $(CHAT_CLIENT_LIB): $(call CHAT_OBJ,$(CHAT_CLIENT_SRCS))
 $(BIN)/cchat: $(CHAT_BUILD)/client/main.o $(CHAT_CLIENT_LIB) \
 		$(CHAT_COMMON_LIB) $(CHAT_SECURE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(CHAT_READLINE_LIBS) $(SECURE_CRYPTO_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(CHAT_READLINE_LIBS) $(CHAT_TLS_LIBS) \
+		$(SECURE_CRYPTO_LIBS)
+
+$(CHAT_BUILD)/client/transport_tls.o: CHAT_CFLAGS += $(CHAT_TLS_CFLAGS)
 
 # main.c makes keys; transport_secure.c is the encrypted layer.
 $(CHAT_BUILD)/client/main.o $(CHAT_BUILD)/client/transport_secure.o: \
@@ -29,7 +32,8 @@ $(CHAT_BUILD)/client/main.o $(CHAT_BUILD)/client/transport_secure.o: \
 
 $(CHAT_UNIT_DIR)/test_client_%: $(CHAT_UNIT_DIR)/test_client_%.o \
 		$(CHAT_CLIENT_LIB) $(CHAT_COMMON_LIB)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(CHAT_READLINE_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ -lcmocka $(CHAT_READLINE_LIBS) \
+		$(CHAT_TLS_LIBS) $(SECURE_CRYPTO_LIBS)
 
 # The client tests include the client's own headers.
 $(CHAT_UNIT_DIR)/test_client_%.o: CHAT_CFLAGS += -I$(TOP)/chat/client

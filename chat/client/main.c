@@ -2,10 +2,12 @@
  *
  *   cchat [-p PORT] [-n NICK] [-c CHANNEL] HOST
  *   cchat --secure (--key FILE | --passphrase-file FILE) [...] HOST
+ *   cchat --tls [--tls-ca FILE | --tls-pin HEX | --tls-insecure] HOST
  *   cchat keygen FILE
  *
  * One connection, one poll loop over the server socket and stdin.  With
- * --secure the socket carries the encrypted protocol (transport_secure.c).
+ * --secure the socket carries the encrypted protocol (transport_secure.c),
+ * with --tls TLS (transport_tls.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -55,6 +57,7 @@ struct client {
 	const char *host;
 	const char *port;
 	bool secure;
+	bool tls;
 	bool secure_announced;	/* "encrypted session established" shown */
 	bool input_started;
 	bool input_ended;
@@ -86,7 +89,9 @@ static void die_usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: cchat [-p PORT] [-n NICK] [-c CHANNEL] "
 		"[--secure (--key FILE | --passphrase-file FILE)\n"
-		"             [--crypto-dev PATH]] HOST\n"
+		"             [--crypto-dev PATH]]\n"
+		"             [--tls [--tls-ca FILE | --tls-pin HEX | "
+		"--tls-insecure]] HOST\n"
 		"       cchat keygen FILE\n");
 	exit(EXIT_USAGE);
 }
@@ -95,7 +100,7 @@ static void usage(void)
 {
 	printf("usage: cchat [options] HOST\n"
 	       "       cchat keygen FILE\n"
-	       "  -p, --port PORT        server port (default %s; %s with --secure)\n"
+	       "  -p, --port PORT        server port (default %s; %s with --secure or --tls)\n"
 	       "  -n, --nick NICK        nick (default: your login name)\n"
 	       "  -c, --channel CHANNEL  channel to join (default %s, \"\" for none)\n"
 	       "  -s, --secure           encrypted mode (the server's --secure-port)\n"
@@ -103,6 +108,11 @@ static void usage(void)
 	       "      --passphrase-file FILE  or a passphrase, first line of FILE\n"
 	       "      --crypto-dev PATH  cryptodev device (default /dev/crypto, else\n"
 	       "                         software with a notice; given: it or nothing)\n"
+	       "      --tls              TLS (the server's --tls-port); the certificate\n"
+	       "                         is checked against the system's CAs, or:\n"
+	       "      --tls-ca FILE      the CA certificates (PEM) that signed it\n"
+	       "      --tls-pin HEX      its SHA-256 fingerprint (64 hex digits)\n"
+	       "      --tls-insecure     no check at all (a warning says so)\n"
 	       "  -h, --help             this text\n"
 	       "keygen FILE writes a new random %d-byte key, mode 0600.\n"
 	       "Type /help once connected for the commands.\n",
@@ -264,15 +274,28 @@ static void read_server(void)
 	} while (transport_pending(&cl.t));
 }
 
+static void announce_tls(void)
+{
+	char how[TRANSPORT_ERROR_MAX], note[TRANSPORT_ERROR_MAX + 64];
+
+	snprintf(note, sizeof(note), "*** TLS session established (%s)",
+		 transport_tls_describe(&cl.t, how, sizeof(how)));
+	ui_show(note);
+}
+
 /* Once the handshake is over: say so, and send what waited for it. */
 static void check_secure_ready(void)
 {
-	if (!cl.secure || cl.secure_announced || !transport_ready(&cl.t))
+	if ((!cl.secure && !cl.tls) || cl.secure_announced ||
+	    !transport_ready(&cl.t))
 		return;
 	cl.secure_announced = true;
-	ui_show("*** encrypted session established (X25519 key agreement "
-		"authenticated by the pre-shared key; AES-256-CBC + "
-		"HMAC-SHA256 records)");
+	if (cl.tls)
+		announce_tls();
+	else
+		ui_show("*** encrypted session established (X25519 key "
+			"agreement authenticated by the pre-shared key; "
+			"AES-256-CBC + HMAC-SHA256 records)");
 	cl.deadline_ms = now_ms() + REGISTER_TIMEOUT_MS;
 	flush_out();
 }
@@ -324,9 +347,10 @@ static void check_deadline(void)
 	if (cl.s.state == SESSION_QUITTING)
 		finish(0, NULL);
 	if (!transport_ready(&cl.t))
-		finish(EXIT_LOST, "%s port %s: no encrypted handshake within "
-		       "%d s (is it the server's encrypted port?)", cl.host,
-		       cl.port, HANDSHAKE_TIMEOUT_MS / 1000);
+		finish(EXIT_LOST, "%s port %s: no %s handshake within "
+		       "%d s (is it the server's %s port?)", cl.host,
+		       cl.port, cl.tls ? "TLS" : "encrypted",
+		       HANDSHAKE_TIMEOUT_MS / 1000, cl.tls ? "TLS" : "encrypted");
 	finish(EXIT_LOST, "%s did not complete registration within %d s",
 	       cl.host, REGISTER_TIMEOUT_MS / 1000);
 }
@@ -418,6 +442,8 @@ struct options {
 	const char *port;
 	bool secure;
 	struct secure_client_options sec;
+	bool tls;
+	struct tls_client_options tls_opt;
 	char nick[IRC_NICK_MAX + 1];
 	char channel[IRC_CHANNEL_MAX + 1];
 	const char *host;
@@ -445,7 +471,24 @@ static void set_channel(struct options *o, const char *arg)
 		die_usage("not a valid channel name: %s", arg);
 }
 
-enum { OPT_KEY = 256, OPT_PASSPHRASE, OPT_CRYPTO_DEV };
+enum {
+	OPT_KEY = 256, OPT_PASSPHRASE, OPT_CRYPTO_DEV, OPT_TLS, OPT_TLS_CA,
+	OPT_TLS_PIN, OPT_TLS_INSECURE,
+};
+
+/* TLS: one way to check the server's certificate, and only with --tls. */
+static void check_tls_options(const struct options *o)
+{
+	const struct tls_client_options *t = &o->tls_opt;
+	int ways = !!t->ca_file + !!t->pin + t->insecure;
+
+	if (ways && !o->tls)
+		die_usage("--tls-ca, --tls-pin and --tls-insecure need --tls");
+	if (ways > 1)
+		die_usage("give one of --tls-ca, --tls-pin, --tls-insecure");
+	if (o->tls && o->secure)
+		die_usage("give --tls or --secure, not both");
+}
 
 /* Encrypted mode is explicit and complete, or not at all. */
 static void check_secure_options(const struct options *o)
@@ -472,6 +515,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "key", required_argument, NULL, OPT_KEY },
 		{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE },
 		{ "crypto-dev", required_argument, NULL, OPT_CRYPTO_DEV },
+		{ "tls", no_argument, NULL, OPT_TLS },
+		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+		{ "tls-pin", required_argument, NULL, OPT_TLS_PIN },
+		{ "tls-insecure", no_argument, NULL, OPT_TLS_INSECURE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -493,6 +540,18 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CRYPTO_DEV:
 			o->sec.crypto_dev = optarg;
+			break;
+		case OPT_TLS:
+			o->tls = true;
+			break;
+		case OPT_TLS_CA:
+			o->tls_opt.ca_file = optarg;
+			break;
+		case OPT_TLS_PIN:
+			o->tls_opt.pin = optarg;
+			break;
+		case OPT_TLS_INSECURE:
+			o->tls_opt.insecure = true;
 			break;
 		case 'p':
 			check_port(optarg);
@@ -517,8 +576,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 		die_usage("expected one HOST argument");
 	o->host = argv[optind];
 	check_secure_options(o);
+	check_tls_options(o);
 	if (!o->port)
-		o->port = o->secure ? DEFAULT_SECURE_PORT : DEFAULT_PORT;
+		o->port = o->secure || o->tls ? DEFAULT_SECURE_PORT
+					      : DEFAULT_PORT;
 }
 
 /* cchat keygen FILE: a new pre-shared key for --key. */
@@ -570,10 +631,41 @@ static void start_secure(struct secure_layer *l)
 	cl.deadline_ms = now_ms() + HANDSHAKE_TIMEOUT_MS;
 }
 
+/* The CA file or pin before connecting: their errors need no server. */
+static struct tls_layer *open_tls(const struct options *o)
+{
+	char err[TRANSPORT_ERROR_MAX];
+	struct tls_layer *l;
+
+	if (!o->tls)
+		return NULL;
+	l = tls_layer_open(&o->tls_opt, err, sizeof(err));
+	if (!l) {
+		fprintf(stderr, "cchat: %s\n", err);
+		exit(EXIT_LOST);
+	}
+	return l;
+}
+
+static void start_tls(struct tls_layer *l, const char *host)
+{
+	char err[TRANSPORT_ERROR_MAX], note[TRANSPORT_ERROR_MAX + 64];
+
+	snprintf(note, sizeof(note), "*** TLS, %s", tls_layer_verified_by(l));
+	ui_show(note);
+	if (transport_tls_attach(&cl.t, l, host, err, sizeof(err)) < 0) {
+		fprintf(stderr, "cchat: %s port %s: %s\n", host, cl.port, err);
+		exit(EXIT_LOST);
+	}
+	cl.tls = true;
+	cl.deadline_ms = now_ms() + HANDSHAKE_TIMEOUT_MS;
+}
+
 int main(int argc, char **argv)
 {
 	const struct session_io io = { .send = send_cb, .show = show_cb };
 	struct secure_layer *secure;
+	struct tls_layer *tls;
 	struct options o;
 	sigset_t during_poll;
 	char err[256], user[IRC_USER_MAX + 1];
@@ -585,11 +677,13 @@ int main(int argc, char **argv)
 	cl.port = o.port;
 	cl.t.fd = -1;
 	secure = open_secure(&o);
+	tls = open_tls(&o);
 	ui_init(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), on_input_line);
 	setup_signals(&during_poll);
 	if (transport_tcp_connect(&cl.t, o.host, o.port, CONNECT_TIMEOUT_MS,
 				  err, sizeof(err)) < 0) {
 		fprintf(stderr, "cchat: %s\n", err);
+		tls_layer_free(tls);
 		return EXIT_LOST;
 	}
 	line_reader_init(&cl.in);
@@ -599,6 +693,8 @@ int main(int argc, char **argv)
 	cl.deadline_ms = now_ms() + REGISTER_TIMEOUT_MS;
 	if (secure)
 		start_secure(secure);
+	if (tls)
+		start_tls(tls, o.host);
 	user_from_nick(o.nick, user, sizeof(user));
 	session_start(&cl.s, &io, o.nick, user, o.channel);
 	run(&during_poll);

@@ -116,6 +116,33 @@ void secure_layer_free(struct secure_layer *l);
 int transport_secure_attach(struct transport *t, struct secure_layer *l,
 			    char *err, size_t errlen);
 
+/* Options of the TLS layer (cchat --tls); at most one of the three. */
+struct tls_client_options {
+	const char *ca_file;            /* --tls-ca: PEM CA certificates */
+	const char *pin;                /* --tls-pin: SHA-256, hex */
+	bool insecure;                  /* --tls-insecure: no check at all */
+};
+
+/* The TLS context, ready before the connection is made so that a bad
+ * CA file or pin is reported without a server. */
+struct tls_layer;
+
+/* NULL on failure, with the reason in err. */
+struct tls_layer *tls_layer_open(const struct tls_client_options *opt,
+				 char *err, size_t errlen);
+/* How the server's certificate is checked, for the user. */
+const char *tls_layer_verified_by(const struct tls_layer *l);
+void tls_layer_free(struct tls_layer *l);
+
+/* Stacks TLS on t (connected), expecting a certificate for host, and
+ * sends the ClientHello; l belongs to t from then on, even on failure.
+ * Returns 0, or -1 with the reason in err (t is closed then). */
+int transport_tls_attach(struct transport *t, struct tls_layer *l,
+			 const char *host, char *err, size_t errlen);
+/* "TLSv1.3, TLS_AES_256_GCM_SHA384; certificate verified by ..." */
+const char *transport_tls_describe(struct transport *t, char *buf,
+				   size_t len);
+
 static inline void transport_close(struct transport *t)
 {
 	if (t->ops)

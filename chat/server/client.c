@@ -134,11 +134,12 @@ static struct client *client_alloc(struct server *srv)
 	return c;
 }
 
-static int transport_init(struct client *c, int fd,
-			  struct secure_server *secure)
+static int transport_init(struct client *c, int fd, enum watch_kind listener)
 {
-	if (secure)
-		return transport_secure_init(&c->tp, fd, secure);
+	if (listener == WATCH_SECURE_LISTENER)
+		return transport_secure_init(&c->tp, fd, c->srv->secure);
+	if (listener == WATCH_TLS_LISTENER)
+		return transport_tls_init(&c->tp, fd, c->srv->tls);
 	transport_plain_init(&c->tp, fd);
 	return 0;
 }
@@ -146,12 +147,12 @@ static int transport_init(struct client *c, int fd,
 struct client *client_new(struct server *srv, int fd,
 			  const struct sockaddr *addr)
 {
-	return client_new_on(srv, fd, addr, NULL);
+	return client_new_on(srv, fd, addr, WATCH_LISTENER);
 }
 
 struct client *client_new_on(struct server *srv, int fd,
 			     const struct sockaddr *addr,
-			     struct secure_server *secure)
+			     enum watch_kind listener)
 {
 	struct client *c = client_alloc(srv);
 
@@ -159,7 +160,7 @@ struct client *client_new_on(struct server *srv, int fd,
 		return NULL;
 	c->watch.kind = WATCH_CLIENT;
 	c->watch.fd = fd;
-	if (transport_init(c, fd, secure)) {
+	if (transport_init(c, fd, listener)) {
 		free(c);
 		return NULL;
 	}

@@ -93,6 +93,12 @@ static const struct option_spec options[] = {
 	    "cryptodev device (default /dev/crypto, else software)"),
 	NUM("handshake-timeout", handshake_timeout, 1, 3600, "S",
 	    "seconds to finish the handshake (default 10)"),
+	{ "tls-port", 0, KIND_PORT, FIELD(tls_port), 0, 0, "N",
+	  "port of the TLS listener (suggested " SUGGESTED_TLS_PORT
+	  "; 0: any)" },
+	STR("tls-cert", tls.cert_file, "FILE",
+	    "TLS certificate chain (PEM)"),
+	STR("tls-key", tls.key_file, "FILE", "TLS private key (PEM)"),
 	NUM("rekey-records", secure.rekey_records, 1, 1UL << 24, "N",
 	    "new keys after N records (default 65536)"),
 	NUM("rekey-bytes", secure.rekey_bytes, 1, 1UL << 30, "N",
@@ -427,11 +433,31 @@ static void usage(FILE *out)
 		fprintf(out, "  %-28s %s\n", left, o->help);
 	}
 	fprintf(out, "encrypted mode (docs/encrypted-chat.md) is off unless "
-		"--secure-port is given.\n");
+		"--secure-port is given,\nTLS (docs/tls-chat.md) unless "
+		"--tls-port is.\n");
+}
+
+/* TLS is all or nothing too: port, certificate and key together. */
+static int check_tls(const struct server_config *cfg,
+		     struct config_error *err)
+{
+	const struct tls_options *to = &cfg->tls;
+
+	if (cfg->tls_port && (!to->cert_file || !to->key_file))
+		snprintf(err->text, sizeof(err->text), "--tls-port needs "
+			 "--tls-cert FILE and --tls-key FILE");
+	else if (!cfg->tls_port && (to->cert_file || to->key_file))
+		snprintf(err->text, sizeof(err->text), "--tls-cert and "
+			 "--tls-key need --tls-port N (suggested: "
+			 SUGGESTED_TLS_PORT ")");
+	else
+		return 0;
+	return -1;
 }
 
 /* Encrypted mode is all or nothing: a key without the port (or the
- * reverse) is a mistake worth stopping for. */
+ * reverse) is a mistake worth stopping for.  --crypto-dev serves both
+ * the encrypted port and TLS. */
 int config_check(const struct server_config *cfg, struct config_error *err)
 {
 	const struct secure_options *so = &cfg->secure;
@@ -443,14 +469,17 @@ int config_check(const struct server_config *cfg, struct config_error *err)
 	else if (cfg->secure_port && !keyed)
 		snprintf(err->text, sizeof(err->text), "--secure-port needs "
 			 "--key FILE or --passphrase-file FILE");
-	else if (!cfg->secure_port && (keyed || so->crypto_dev ||
-				       so->rekey_records || so->rekey_bytes))
+	else if (!cfg->secure_port && (keyed || so->rekey_records ||
+				       so->rekey_bytes))
 		snprintf(err->text, sizeof(err->text), "--key, "
-			 "--passphrase-file, --crypto-dev and --rekey-* need "
+			 "--passphrase-file and --rekey-* need "
 			 "--secure-port N (suggested: " SUGGESTED_SECURE_PORT
 			 ")");
+	else if (!cfg->secure_port && !cfg->tls_port && so->crypto_dev)
+		snprintf(err->text, sizeof(err->text), "--crypto-dev needs "
+			 "--secure-port N or --tls-port N");
 	else
-		return 0;
+		return check_tls(cfg, err);
 	return -1;
 }
 
@@ -646,6 +675,8 @@ static void keep_fixed(struct server_config *next,
 	next->max_channels = now->max_channels;
 	next->secure_port = now->secure_port;
 	next->secure = now->secure;
+	next->tls_port = now->tls_port;
+	next->tls = now->tls;
 	next->handshake_timeout = now->handshake_timeout;
 	next->console = now->console;
 }

@@ -40,7 +40,14 @@ static int add_watch(struct server *srv, struct watch *w)
 	return epoll_ctl(srv->epfd, EPOLL_CTL_ADD, w->fd, &ev);
 }
 
-static void log_listening(int fd, bool secure)
+static const char *listener_note(enum watch_kind kind)
+{
+	if (kind == WATCH_SECURE_LISTENER)
+		return " (encrypted)";
+	return kind == WATCH_TLS_LISTENER ? " (TLS)" : "";
+}
+
+static void log_listening(int fd, enum watch_kind kind)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -51,7 +58,7 @@ static void log_listening(int fd, bool secure)
 			port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV))
 		return;
 	log_msg("listening on %s port %s%s", host, port,
-		secure ? " (encrypted)" : "");
+		listener_note(kind));
 }
 
 static int open_listener(struct server *srv, const struct addrinfo *ai,
@@ -76,7 +83,7 @@ static int open_listener(struct server *srv, const struct addrinfo *ai,
 		return -1;
 	}
 	srv->nlisteners++;
-	log_listening(fd, kind == WATCH_SECURE_LISTENER);
+	log_listening(fd, kind);
 	return 0;
 }
 
@@ -128,10 +135,14 @@ static int open_listeners(struct server *srv)
 {
 	if (open_listeners_for(srv, srv->cfg.port, WATCH_LISTENER))
 		return -1;
-	if (!srv->cfg.secure_port)
-		return 0;
-	return open_listeners_for(srv, srv->cfg.secure_port,
-				  WATCH_SECURE_LISTENER);
+	if (srv->cfg.secure_port &&
+	    open_listeners_for(srv, srv->cfg.secure_port,
+			       WATCH_SECURE_LISTENER))
+		return -1;
+	if (srv->cfg.tls_port &&
+	    open_listeners_for(srv, srv->cfg.tls_port, WATCH_TLS_LISTENER))
+		return -1;
+	return 0;
 }
 
 /* Provider and key, once for every encrypted connection. */
@@ -151,6 +162,24 @@ static int open_secure(struct server *srv)
 		srv->cfg.secure.key_file ? "key file" : "passphrase file",
 		srv->cfg.secure.key_file ? srv->cfg.secure.key_file
 					 : srv->cfg.secure.passphrase_file);
+	return 0;
+}
+
+/* Certificate, key and providers, once for every TLS connection. */
+static int open_tls(struct server *srv)
+{
+	char err[TLS_ERROR_MAX];
+
+	if (!srv->cfg.tls_port)
+		return 0;
+	srv->tls = tls_server_open(&srv->cfg.tls, srv->cfg.secure.crypto_dev,
+				   err, sizeof(err));
+	if (!srv->tls) {
+		log_msg("cannot start the TLS listener: %s", err);
+		return -1;
+	}
+	log_msg("TLS: AES-GCM served by provider %s, certificate %s",
+		tls_server_provider(srv->tls), srv->cfg.tls.cert_file);
 	return 0;
 }
 
@@ -200,7 +229,7 @@ int server_init(struct server *srv)
 		log_msg("cannot watch signals: %s", strerror(errno));
 		return -1;
 	}
-	if (open_secure(srv) || open_listeners(srv))
+	if (open_secure(srv) || open_tls(srv) || open_listeners(srv))
 		return -1;
 	return console_start(srv);
 }
@@ -221,8 +250,8 @@ static void refuse_client(struct server *srv, int listen_fd)
 	log_msg("out of file descriptors, refused a connection");
 }
 
-/* A refused connection hears why, except on the encrypted port, which
- * has no plain words: it only closes. */
+/* A refused connection hears why, except on the encrypted and TLS
+ * ports, which have no plain words: it only closes. */
 static void refuse(int fd, const char *line, bool secure)
 {
 	if (!secure)
@@ -231,8 +260,9 @@ static void refuse(int fd, const char *line, bool secure)
 }
 
 static void take_client(struct server *srv, int fd,
-			const struct sockaddr *addr, bool secure)
+			const struct sockaddr *addr, enum watch_kind listener)
 {
+	bool secure = listener != WATCH_LISTENER;
 	struct address_count *slot;
 	char host[HOST_MAX];
 	struct client *c;
@@ -251,7 +281,7 @@ static void take_client(struct server *srv, int fd,
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c = client_new_on(srv, fd, addr, secure ? srv->secure : NULL);
+	c = client_new_on(srv, fd, addr, listener);
 	if (!c) {
 		log_msg("cannot take a client: %s", strerror(errno));
 		address_release(srv, slot);
@@ -273,8 +303,7 @@ static void accept_clients(struct server *srv, struct watch *w)
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd >= 0) {
-			take_client(srv, fd, (struct sockaddr *)&ss,
-				    w->kind == WATCH_SECURE_LISTENER);
+			take_client(srv, fd, (struct sockaddr *)&ss, w->kind);
 			continue;
 		}
 		if (errno == EINTR || errno == ECONNABORTED)
@@ -326,6 +355,7 @@ static void dispatch(struct server *srv, struct epoll_event *ev)
 	switch (w->kind) {
 	case WATCH_LISTENER:
 	case WATCH_SECURE_LISTENER:
+	case WATCH_TLS_LISTENER:
 		accept_clients(srv, w);
 		break;
 	case WATCH_SIGNAL:
@@ -563,6 +593,8 @@ void server_free(struct server *srv)
 		close(srv->epfd);
 	secure_server_close(srv->secure);
 	srv->secure = NULL;
+	tls_server_close(srv->tls);
+	srv->tls = NULL;
 	server_free_motd(srv);
 	outq_pool_drain();
 }

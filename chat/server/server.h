@@ -64,10 +64,11 @@
 #define DEFAULT_ADMIN_INFO "No administrative details configured"
 #define DEFAULT_ADMIN_EMAIL "root@localhost"
 #define SUGGESTED_SECURE_PORT "6697"    /* documented; the port is off by default */
-#define DEFAULT_HANDSHAKE_TIMEOUT 10    /* seconds to finish the encrypted handshake */
+#define DEFAULT_HANDSHAKE_TIMEOUT 10    /* seconds to finish the encrypted or TLS handshake */
+#define SUGGESTED_TLS_PORT "6697"       /* documented; the TLS port is off by default */
 
 #define LISTEN_MAX 8            /* --listen addresses */
-#define LISTEN_SOCKETS_MAX (LISTEN_MAX * 4) /* IPv4 and IPv6, plain and encrypted */
+#define LISTEN_SOCKETS_MAX (LISTEN_MAX * 6) /* IPv4 and IPv6; plain, encrypted, TLS */
 #define FD_RESERVE 32           /* descriptors kept out of max clients */
 #define MAX_CHANNELS_LIMIT 1000 /* highest value --max-channels takes */
 /* Targets of one command (TARGMAX in 005; 0: only the line bounds it). */
@@ -136,6 +137,8 @@ struct server_config {
 	const char *secure_port; /* NULL: no encrypted listener */
 	unsigned handshake_timeout;
 	struct secure_options secure;
+	const char *tls_port;   /* NULL: no TLS listener */
+	struct tls_options tls;
 	const char *admin_location; /* ADMIN: 257 */
 	const char *admin_info;     /* 258 */
 	const char *admin_email;    /* 259 */
@@ -147,7 +150,7 @@ struct server_config {
 
 /* What an epoll event's data.ptr points at. */
 enum watch_kind {
-	WATCH_LISTENER, WATCH_SECURE_LISTENER, WATCH_CLIENT, WATCH_SIGNAL,
+	WATCH_LISTENER, WATCH_SECURE_LISTENER, WATCH_TLS_LISTENER, WATCH_CLIENT, WATCH_SIGNAL,
 	WATCH_CONSOLE,
 };
 
@@ -314,6 +317,7 @@ struct server {
 	unsigned motd_lines;
 	int spare_fd;           /* closed to refuse a client past EMFILE */
 	struct secure_server *secure; /* provider and key; NULL: plain only */
+	struct tls_server *tls; /* certificate and providers; NULL: no TLS */
 
 	struct hmap nicks;
 	struct hmap channels;
@@ -364,10 +368,10 @@ int64_t monotonic_ms(void);
 /* client.c */
 struct client *client_new(struct server *srv, int fd,
 			  const struct sockaddr *addr);
-/* secure non-NULL: the connection speaks the encrypted protocol. */
+/* The listener's kind says which transport the connection speaks. */
 struct client *client_new_on(struct server *srv, int fd,
 			     const struct sockaddr *addr,
-			     struct secure_server *secure);
+			     enum watch_kind listener);
 /* The numeric host text of addr into host (HOST_MAX bytes). */
 void address_text(const struct sockaddr *addr, char *host, char *port,
 		  size_t port_size);

@@ -61,6 +61,7 @@ struct transport {
 	const struct transport_ops *ops;
 	int fd;
 	void *state;            /* for a record layer; NULL when plain */
+	bool first_checked;     /* plain: the first byte was looked at */
 };
 
 #define TRANSPORT_EOF (-2)
@@ -100,5 +101,34 @@ void secure_server_close(struct secure_server *ss);
  * -1 with errno (ENOMEM). */
 int transport_secure_init(struct transport *t, int fd,
 			  struct secure_server *ss);
+
+/* ---- TLS (docs/tls-chat.md) ------------------------------------------ */
+
+/* What the TLS listener needs, from the command line. */
+struct tls_options {
+	const char *cert_file;          /* --tls-cert: PEM chain */
+	const char *key_file;           /* --tls-key: PEM private key */
+};
+
+/* Room for the reason tls_server_open gives (OpenSSL's words). */
+#define TLS_ERROR_MAX 400
+
+/* The library context, its providers and the SSL_CTX every TLS
+ * connection of the process shares. */
+struct tls_server;
+
+/* Loads the cryptodev provider when crypto_dev (NULL: /dev/crypto)
+ * exists, the default provider always, then the certificate and key.
+ * On failure writes the reason to err and returns NULL. */
+struct tls_server *tls_server_open(const struct tls_options *opt,
+				   const char *crypto_dev,
+				   char *err, size_t errlen);
+/* Which provider serves AES-GCM, e.g. "cryptodev (/dev/crypto)". */
+const char *tls_server_provider(const struct tls_server *ts);
+void tls_server_close(struct tls_server *ts);
+
+/* Sets up t as a TLS server-side transport on fd.  Returns 0, or -1
+ * with errno (ENOMEM). */
+int transport_tls_init(struct transport *t, int fd, struct tls_server *ts);
 
 #endif

@@ -3,8 +3,23 @@
 #include "transport.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#define TLS_HANDSHAKE_BYTE 0x16 /* a TLS record of type handshake */
+
+/* A TLS client on the plain port says so in its first byte; it hears a
+ * plain ERROR line (its TLS library reports a protocol error) rather
+ * than a stream of 421s for its binary handshake. */
+static bool tls_on_plain_port(struct transport *t, const char *space,
+			      ssize_t n)
+{
+	bool first = !t->first_checked;
+
+	t->first_checked = true;
+	return first && n > 0 && (uint8_t)space[0] == TLS_HANDSHAKE_BYTE;
+}
 
 static ssize_t plain_recv(struct transport *t, struct line_reader *in)
 {
@@ -19,6 +34,10 @@ static ssize_t plain_recv(struct transport *t, struct line_reader *in)
 	while (n < 0 && errno == EINTR);
 	if (n == 0)
 		return TRANSPORT_EOF;
+	if (tls_on_plain_port(t, space, n)) {
+		errno = TRANSPORT_FAILED;
+		return -1;
+	}
 	if (n > 0)
 		line_reader_commit(in, n);
 	return n;
@@ -63,7 +82,7 @@ static bool plain_ready(const struct transport *t)
 static const char *plain_error(const struct transport *t)
 {
 	(void)t;
-	return "";
+	return "a TLS handshake on the plain port; use the TLS port";
 }
 
 static void plain_close(struct transport *t)
@@ -88,4 +107,5 @@ void transport_plain_init(struct transport *t, int fd)
 	t->ops = &plain_ops;
 	t->fd = fd;
 	t->state = NULL;
+	t->first_checked = false;
 }
