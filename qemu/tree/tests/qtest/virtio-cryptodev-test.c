@@ -1360,6 +1360,79 @@ static void vcd_wait_crypt(VcdTest *t, const uint64_t *out, int n, uint32_t len)
 }
 
 /*
+ * Put one request with @data_len bytes of input (guest RAM as it is) on
+ * queue @q without waiting; returns where its response goes.
+ */
+static uint64_t vcd_queue_raw(VcdTest *t, int q,
+                              const struct virtio_cryptodev_req_hdr *hdr,
+                              uint32_t data_len)
+{
+    uint64_t in = guest_alloc(&t->alloc, sizeof(*hdr) + data_len);
+    uint64_t out = guest_alloc(&t->alloc, RESP_LEN);
+    uint32_t head;
+
+    qtest_memwrite(t->qts, in, hdr, sizeof(*hdr));
+    qtest_memset(t->qts, out, 0xa5, RESP_LEN);
+    head = qvirtqueue_add(t->qts, t->vq[q], in, sizeof(*hdr) + data_len,
+                          false, true);
+    qvirtqueue_add(t->qts, t->vq[q], out, RESP_LEN, true, false);
+    qvirtqueue_kick(t->qts, &t->dev->vdev, t->vq[q], head);
+    return out;
+}
+
+/*
+ * Copies in both directions between two sessions that big absorbs keep
+ * busy, from two queues at once: they end up on the workers together,
+ * each holding one session and wanting the other, which only the one
+ * lock order keeps from deadlocking.  Every request must be answered.
+ */
+static void test_copy_hash_crossed(void)
+{
+    enum { ROUNDS = 24, BIG = 512 * 1024 };
+    VcdTest *t = vcd_start_engine("");
+    uint64_t f = vcd_open_file(t);
+    uint32_t ses[2];
+    uint64_t out[2][ROUNDS + 1];
+    struct virtio_cryptodev_req_hdr hdr = {};
+    gint64 start;
+    int q, i;
+
+    ses[0] = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0);
+    ses[1] = vcd_session(t, f, 0, NULL, 0, CRYPTO_SHA2_256, NULL, 0);
+    hdr.file = cpu_to_le64(f);
+    for (q = 0; q < 2; q++) {
+        t->vq[q]->free_head = 0;
+        t->vq[q]->num_free = t->vq[q]->size;
+        /* a big absorb keeps the session with the workers */
+        hdr.opcode = cpu_to_le32(VIRTIO_CRYPTODEV_OP_CRYPT);
+        hdr.session = cpu_to_le32(ses[q]);
+        hdr.u.crypt.src_len = cpu_to_le32(BIG);
+        out[q][0] = vcd_queue_raw(t, q, &hdr, BIG);
+    }
+    memset(&hdr.u, 0, sizeof(hdr.u));
+    hdr.opcode = cpu_to_le32(VIRTIO_CRYPTODEV_OP_COPY_HASH);
+    for (i = 1; i <= ROUNDS; i++) {
+        for (q = 0; q < 2; q++) {
+            hdr.session = cpu_to_le32(ses[!q]);
+            hdr.u.copy_hash.src_session = cpu_to_le32(ses[q]);
+            out[q][i] = vcd_queue_raw(t, q, &hdr, 0);
+        }
+    }
+    start = g_get_monotonic_time();
+    for (q = 0; q < 2; q++) {
+        for (i = 0; i <= ROUNDS; i++) {
+            vcd_wait_answer(t, out[q][i], start, 0);
+        }
+        for (i = 0; i <= ROUNDS; i++) {
+            g_assert(qvirtqueue_get_buf(t->qts, t->vq[q], NULL, NULL));
+        }
+    }
+    g_assert_false(t->dev->vdev.bus->get_status(&t->dev->vdev) &
+                   VIRTIO_CONFIG_S_NEEDS_RESET);
+    vcd_stop(t);
+}
+
+/*
  * inline-len moves the line between requests run at once and those sent
  * to the thread pool: 0 offloads every one, the maximum runs 64 KiB
  * requests inline.  Either way they all complete.
@@ -2117,6 +2190,7 @@ static const VcdTestCase vcd_tests[] = {
     { "ext-algs-off", test_ext_algs_off, true },
     { "copy-hash", test_copy_hash, true },
     { "copy-hash-off", test_copy_hash_off, true },
+    { "copy-hash-crossed", test_copy_hash_crossed, true },
     { "gcm", test_gcm, true },
     { "ccm", test_ccm, true },
     { "bad-requests", test_bad_requests, true },
