@@ -110,12 +110,14 @@
 #define ERR_BANLISTFULL         478
 #define ERR_NOPRIVILEGES        481
 #define ERR_CHANOPRIVSNEEDED    482
+#define ERR_SECUREONLYCHAN      489     /* JOIN of a +z channel in clear */
 #define ERR_NOOPERHOST          491
 #define ERR_UMODEUNKNOWNFLAG    501
 #define ERR_USERSDONTMATCH      502
 #define ERR_HELPNOTFOUND        524
 #define ERR_INVALIDKEY          525
 #define ERR_INVALIDMODEPARAM    696
+#define ERR_CANNOTCHANGECHANMODE 974    /* +z with a member in clear */
 
 /* SASL (IRCv3) */
 #define RPL_WHOISACCOUNT        330

@@ -128,6 +128,12 @@ static bool may_join(struct client *c, struct channel *ch, const char *key)
 			     "(+k)", ch->name);
 		return false;
 	}
+	if ((ch->modes & CMODE_SECURE_ONLY) && !c->encrypted) {
+		client_reply(c, ERR_SECUREONLYCHAN, "%s :Cannot join channel "
+			     "(+z) - encrypted connections only (TLS or the "
+			     "encrypted port)", ch->name);
+		return false;
+	}
 	if ((ch->modes & CMODE_REGISTERED) && !c->account[0]) {
 		client_reply(c, ERR_NEEDREGGEDNICK, "%s :Cannot join channel "
 			     "(+R) - you need to be logged in", ch->name);

@@ -2,7 +2,7 @@
 /*
  * Channel MODE: queries (324/329, the ban list 367/368) and changes.
  * One MODE line may carry several modes and their parameters
- * (CHANMODES=b,k,l,imnpRst, PREFIX=(ov)@+); at most MODES_MAX of them
+ * (CHANMODES=b,k,l,imnpRstz, PREFIX=(ov)@+); at most MODES_MAX of them
  * take a parameter, the rest of the line is ignored, as MODES= says.
  * What was applied goes to the channel as one MODE line.
  */
@@ -19,7 +19,7 @@ static const struct {
 	{ 'i', CMODE_INVITE }, { 'm', CMODE_MODERATED },
 	{ 'n', CMODE_NO_OUTSIDE }, { 'p', CMODE_PRIVATE },
 	{ 'R', CMODE_REGISTERED }, { 's', CMODE_SECRET },
-	{ 't', CMODE_TOPIC_OPS },
+	{ 't', CMODE_TOPIC_OPS }, { 'z', CMODE_SECURE_ONLY },
 };
 
 #define NFLAGS (sizeof(flag_modes) / sizeof(flag_modes[0]))
@@ -244,12 +244,28 @@ static void change_status(struct mode_change *mc, bool on, char letter,
 	record(mc, on, letter, target->nick);
 }
 
+static bool has_plain_member(const struct channel *ch)
+{
+	uint32_t i;
+
+	for (i = 0; i < ch->nmembers; i++)
+		if (!ch->members[i].client->encrypted)
+			return true;
+	return false;
+}
+
 static void change_flag(struct mode_change *mc, bool on, char letter)
 {
 	unsigned bit = flag_bit(letter);
 
 	if (!!(mc->ch->modes & bit) == on)
 		return;
+	/* +z promises that no member reads the channel in clear. */
+	if (on && bit == CMODE_SECURE_ONLY && has_plain_member(mc->ch)) {
+		client_reply(mc->c, ERR_CANNOTCHANGECHANMODE, "%s z :a member "
+			     "is on an unencrypted connection", mc->ch->name);
+		return;
+	}
 	mc->ch->modes ^= bit;
 	record(mc, on, letter, NULL);
 }

@@ -136,6 +136,7 @@ static struct client *client_alloc(struct server *srv)
 
 static int transport_init(struct client *c, int fd, enum watch_kind listener)
 {
+	c->encrypted = listener != WATCH_LISTENER;
 	if (listener == WATCH_SECURE_LISTENER)
 		return transport_secure_init(&c->tp, fd, c->srv->secure);
 	if (listener == WATCH_TLS_LISTENER)

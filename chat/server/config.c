@@ -99,6 +99,8 @@ static const struct option_spec options[] = {
 	STR("tls-cert", tls.cert_file, "FILE",
 	    "TLS certificate chain (PEM)"),
 	STR("tls-key", tls.key_file, "FILE", "TLS private key (PEM)"),
+	SET("no-plain-port", 0, no_plain_port, true, "no plain listener: "
+	    "encrypted and TLS ports only"),
 	NUM("rekey-records", secure.rekey_records, 1, 1UL << 24, "N",
 	    "new keys after N records (default 65536)"),
 	NUM("rekey-bytes", secure.rekey_bytes, 1, 1UL << 30, "N",
@@ -475,9 +477,10 @@ int config_check(const struct server_config *cfg, struct config_error *err)
 			 "--passphrase-file and --rekey-* need "
 			 "--secure-port N (suggested: " SUGGESTED_SECURE_PORT
 			 ")");
-	else if (!cfg->secure_port && !cfg->tls_port && so->crypto_dev)
-		snprintf(err->text, sizeof(err->text), "--crypto-dev needs "
-			 "--secure-port N or --tls-port N");
+	else if (!cfg->secure_port && !cfg->tls_port &&
+		 (so->crypto_dev || cfg->no_plain_port))
+		snprintf(err->text, sizeof(err->text), "--crypto-dev and "
+			 "--no-plain-port need --secure-port N or --tls-port N");
 	else
 		return check_tls(cfg, err);
 	return -1;
@@ -676,6 +679,7 @@ static void keep_fixed(struct server_config *next,
 	next->secure_port = now->secure_port;
 	next->secure = now->secure;
 	next->tls_port = now->tls_port;
+	next->no_plain_port = now->no_plain_port;
 	next->tls = now->tls;
 	next->handshake_timeout = now->handshake_timeout;
 	next->console = now->console;

@@ -133,7 +133,8 @@ static int open_listeners_for(struct server *srv, const char *port,
 
 static int open_listeners(struct server *srv)
 {
-	if (open_listeners_for(srv, srv->cfg.port, WATCH_LISTENER))
+	if (!srv->cfg.no_plain_port &&
+	    open_listeners_for(srv, srv->cfg.port, WATCH_LISTENER))
 		return -1;
 	if (srv->cfg.secure_port &&
 	    open_listeners_for(srv, srv->cfg.secure_port,

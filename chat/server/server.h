@@ -23,10 +23,10 @@
 #define CCHATD_VERSION "cchatd-1.0"
 #define CCHATD_NETWORK "cchat"
 #define USER_MODES "iow"        /* 004: the user modes there are */
-#define CHANNEL_MODES "biklmnopRstv" /* 004: the channel modes there are */
+#define CHANNEL_MODES "biklmnopRstvz" /* 004: the channel modes there are */
 /* 005 CHANMODES: list (b), always a parameter (k), a parameter when set
  * (l), flags; PREFIX and STATUSMSG: operator, voice. */
-#define CHANMODES_TOKEN "b,k,l,imnpRst"
+#define CHANMODES_TOKEN "b,k,l,imnpRstz"
 #define PREFIX_TOKEN "(ov)@+"
 #define STATUSMSG_TOKEN "@+"
 #define MODES_MAX 4             /* MODES=: modes with a parameter per MODE */
@@ -138,6 +138,7 @@ struct server_config {
 	unsigned handshake_timeout;
 	struct secure_options secure;
 	const char *tls_port;   /* NULL: no TLS listener */
+	bool no_plain_port;     /* --no-plain-port: encrypted listeners only */
 	struct tls_options tls;
 	const char *admin_location; /* ADMIN: 257 */
 	const char *admin_info;     /* 258 */
@@ -201,6 +202,7 @@ struct client {
 
 	bool registered;
 	bool has_user;
+	bool encrypted;         /* on the TLS or the encrypted port */
 	bool cap_negotiating;   /* CAP LS seen, CAP END not yet */
 	bool mode_invisible;    /* +i */
 	bool mode_wallops;      /* +w: receives WALLOPS */
@@ -258,6 +260,9 @@ enum {
 	CMODE_SECRET = 1 << 4,  /* +s: the same, and NAMES shows '@' */
 	CMODE_TOPIC_OPS = 1 << 5, /* +t: only operators set the topic */
 	CMODE_REGISTERED = 1 << 6, /* +R: JOIN needs a SASL login */
+	/* +z: only clients on an encrypted connection (TLS or the chat's
+	 * own protocol), so no line of the channel leaves in clear. */
+	CMODE_SECURE_ONLY = 1 << 7,
 };
 
 struct ban {

@@ -25,7 +25,7 @@ def isupport(client):
 def test_isupport_advertises_the_modes(trio):
     op, _, _ = trio
     tokens = isupport(op)
-    assert tokens["CHANMODES"] == "b,k,l,imnpRst"
+    assert tokens["CHANMODES"] == "b,k,l,imnpRstz"
     assert tokens["PREFIX"] == "(ov)@+"
     assert tokens["STATUSMSG"] == "@+"
     assert tokens["MODES"] == "4"

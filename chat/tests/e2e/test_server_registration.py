@@ -12,7 +12,7 @@ def test_welcome_numerics_and_no_motd(server, raw_client):
                     ).group(1) == SERVER_NAME
     c.expect(r" 002 alice :Your host is ")
     c.expect(r" 003 alice :This server was created ")
-    c.expect(rf" 004 alice {SERVER_NAME} \S+ iow biklmnopRstv$")
+    c.expect(rf" 004 alice {SERVER_NAME} \S+ iow biklmnopRstvz$")
     isupport = c.expect(r" 005 alice (.*) :are supported").group(1).split()
     assert "CASEMAPPING=rfc1459" in isupport
     assert "NICKLEN=30" in isupport

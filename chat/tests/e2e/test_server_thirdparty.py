@@ -201,7 +201,7 @@ def test_python_irc_sees_modes_and_prefixes(start_server):
         wait(lambda e: e.type == "endofmotd" or e.type == "nomotd", "MOTD")
         features = conn.features
         assert features.prefix == {"@": "o", "+": "v"}
-        assert features.chanmodes == ["b", "k", "l", "imnpRst"]
+        assert features.chanmodes == ["b", "k", "l", "imnpRstz"]
         assert features.modes == 4
         conn.join("#py")
         other.join("#py")

@@ -335,3 +335,82 @@ def test_cchat_tls_option_checks(cchat, certs):
         client = cchat(1, "x", args)
         assert client.wait() in (1, 2)
         assert words in client.stderr_text()
+
+
+# ---- irssi ---------------------------------------------------------------
+
+@pytest.mark.skipif(shutil.which("irssi") is None or
+                    shutil.which("tmux") is None,
+                    reason="irssi or tmux is not installed")
+def test_irssi_with_tls_and_the_ca_talks_to_a_plain_client(
+        tmp_path, tls_server, certs):
+    from test_client_tty import Tmux
+    plain = RawClient(tls_server.host, tls_server.port)
+    plain.register("bob").join("#tls")
+    home = tmp_path / "irssi-home"
+    home.mkdir()
+    term = Tmux(tmp_path, ["irssi", f"--home={home}", "-n", "irssitls"],
+                width=160, height=50)
+    try:
+        term.type(f"/connect -tls -tls_verify -tls_cafile {certs.ca} "
+                  f"localhost {tls_server.tls_port}")
+        term.key("Enter")
+        term.wait(lambda lines: "Welcome" in "\n".join(lines),
+                  "irssi registered over TLS")
+        term.type("/join #tls")
+        term.key("Enter")
+        plain.expect(r"^:irssitls!\S+ JOIN :?#tls$")
+        term.type("hello from irssi over TLS")
+        term.key("Enter")
+        plain.expect(r"^:irssitls!\S+ PRIVMSG #tls :hello from irssi over "
+                     r"TLS$")
+        plain.send("PRIVMSG #tls :hello irssi")
+        term.wait(lambda lines: "hello irssi" in "\n".join(lines),
+                  "irssi showing bob's line")
+    finally:
+        term.type("/quit")
+        term.key("Enter")
+        term.close()
+        plain.close()
+
+
+# ---- Secure-only channels and the plain port ------------------------------
+
+def test_a_secure_only_channel_refuses_plain_clients(tls_server, certs):
+    op = TLSClient(tls_server.tls_port, client_context(certs))
+    op.register("op").join("#safe")
+    op.send("MODE #safe +z")
+    op.expect(r"^:op!\S+ MODE #safe \+z$")
+    plain = RawClient(tls_server.host, tls_server.port)
+    plain.register("plain")
+    plain.send("JOIN #safe")
+    plain.expect(r" 489 plain #safe :Cannot join channel \(\+z\)")
+    friend = TLSClient(tls_server.tls_port, client_context(certs))
+    friend.register("friend").join("#safe")
+    op.expect(r"^:friend!\S+ JOIN :?#safe$")
+    op.join("#open")
+    plain.join("#open")
+    op.send("MODE #open +z")
+    op.expect(r" 974 op #open z :a member is on an unencrypted connection")
+    op.send("MODE #open")
+    op.expect(r" 324 op #open \+n$")
+    for c in (op, plain, friend):
+        c.close()
+
+
+def test_no_plain_port_opens_only_the_tls_listener(start_server, certs):
+    server = start_server(*tls_args(certs, "--no-plain-port"))
+    assert "(TLS)" in server.wait_stderr(r"listening on \S+ port \d+.*")[0]
+    assert len(re.findall(r"listening on", server.stderr_text())) == 1
+    client = TLSClient(tls_port(server), client_context(certs))
+    client.register("only")
+    client.close()
+
+
+def test_no_plain_port_needs_an_encrypted_listener():
+    res = subprocess.run([str(BIN / "cchatd"), "--no-console",
+                          "--no-plain-port"], capture_output=True, text=True,
+                         timeout=TIMEOUT)
+    assert res.returncode == 2
+    assert "--no-plain-port need --secure-port N or --tls-port N" in \
+        res.stderr
