@@ -322,7 +322,8 @@ static bool tls_pending(struct transport *t)
 {
 	struct tls_layer *l = t->priv;
 
-	return l->failed || SSL_has_pending(l->ssl);
+	/* Decrypted bytes only: a partial record needs the socket anyway. */
+	return l->failed || SSL_pending(l->ssl) > 0;
 }
 
 static bool tls_want_write(struct transport *t)

@@ -180,8 +180,10 @@ static int make_context(struct tls_server *ts, const struct tls_options *opt,
 			    SSL_OP_NO_COMPRESSION |
 			    SSL_OP_CIPHER_SERVER_PREFERENCE |
 			    SSL_OP_IGNORE_UNEXPECTED_EOF);
+	/* Idle connections, most of them, give their record buffers back. */
 	SSL_CTX_set_mode(ts->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+			 SSL_MODE_RELEASE_BUFFERS);
 	if (!SSL_CTX_set_cipher_list(ts->ctx, TLS12_CIPHERS) ||
 	    !SSL_CTX_set_ciphersuites(ts->ctx, TLS13_CIPHERS)) {
 		openssl_reason(err, errlen, "cannot set the AES-GCM suites");
@@ -479,7 +481,8 @@ static bool tls_pending(const struct transport *t)
 {
 	const struct tls_state *st = t->state;
 
-	return st->phase == TLS_FAILED || SSL_has_pending(st->ssl);
+	/* Decrypted bytes only: a partial record needs the socket anyway. */
+	return st->phase == TLS_FAILED || SSL_pending(st->ssl) > 0;
 }
 
 static bool tls_ready(const struct transport *t)

@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 import pcap
-from conftest import BIN, TIMEOUT, RawClient
+from conftest import BIN, TIMEOUT, TOP, RawClient
 from cchat_pipe import STAMP
 from secure_helpers import Tcpdump, cchat  # noqa: F401
 
@@ -414,3 +414,23 @@ def test_no_plain_port_needs_an_encrypted_listener():
     assert res.returncode == 2
     assert "--no-plain-port need --secure-port N or --tls-port N" in \
         res.stderr
+
+
+PROVIDER_DIR = TOP / "build" / "provider"
+
+
+@pytest.mark.skipif(not (PROVIDER_DIR / "cryptodev.so").exists(),
+                    reason="the cryptodev provider is not built")
+def test_the_cryptodev_provider_is_loaded_for_the_named_device(
+        start_server, certs, monkeypatch):
+    """/dev/null stands for a device that does no crypto: the provider
+    loads on it, offers nothing, and the default provider serves."""
+    monkeypatch.setenv("OPENSSL_MODULES", str(PROVIDER_DIR))
+    monkeypatch.setenv("CRYPTODEV_PROVIDER_STATS", "1")
+    server = start_server(*tls_args(certs, "--crypto-dev", "/dev/null"))
+    server.wait_stderr(r"TLS: AES-GCM served by provider default")
+    client = TLSClient(tls_port(server), client_context(certs))
+    client.register("dev")
+    client.close()
+    server.stop()
+    assert "cryptodev provider: device /dev/null" in server.stderr_text()
