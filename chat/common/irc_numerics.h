@@ -121,6 +121,7 @@
 
 /* SASL (IRCv3) */
 #define RPL_WHOISACCOUNT        330
+#define RPL_WHOISSECURE         671     /* on TLS or the encrypted port */
 #define RPL_LOGGEDIN            900
 #define RPL_SASLSUCCESS         903
 #define ERR_SASLFAIL            904

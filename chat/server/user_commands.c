@@ -162,6 +162,9 @@ static void send_whois(struct client *c, struct client *who)
 	if (who->account[0])
 		client_reply(c, RPL_WHOISACCOUNT, "%s %s :is logged in as",
 			     who->nick, who->account);
+	if (who->encrypted)
+		client_reply(c, RPL_WHOISSECURE, "%s :is using a secure "
+			     "connection", who->nick);
 	client_reply(c, RPL_WHOISIDLE, "%s %lld %lld :seconds idle, signon "
 		     "time", who->nick,
 		     (long long)((c->srv->now_ms - who->spoke_ms) / 1000),

@@ -434,3 +434,39 @@ def test_the_cryptodev_provider_is_loaded_for_the_named_device(
     client.close()
     server.stop()
     assert "cryptodev provider: device /dev/null" in server.stderr_text()
+
+
+def test_whois_says_who_is_on_a_secure_connection(tls_server, certs):
+    tls = TLSClient(tls_server.tls_port, client_context(certs))
+    tls.register("sec")
+    plain = RawClient(tls_server.host, tls_server.port)
+    plain.register("clear")
+    plain.send("WHOIS sec")
+    plain.expect(r" 671 clear sec :is using a secure connection$")
+    plain.expect(r" 318 clear sec ")
+    tls.send("WHOIS clear")
+    lines = []
+    while not lines or " 318 " not in lines[-1]:
+        lines.append(tls.read_line())
+    assert not any(" 671 " in line for line in lines), lines
+    tls.close()
+    plain.close()
+
+
+def test_a_client_of_the_encrypted_port_may_join_a_secure_only_channel(
+        start_server, certs, cchat, tmp_path):
+    from secure_helpers import make_key, secure_args
+    key = make_key(tmp_path)
+    server = start_server(*tls_args(certs, "--secure-port", "0", "--key",
+                                    key))
+    secure_port = int(server.wait_stderr(
+        r"listening on \S+ port (\d+) \(encrypted\)").group(1))
+    op = TLSClient(tls_port(server), client_context(certs))
+    op.register("op").join("#sec")
+    op.send("MODE #sec +z")
+    op.expect(r"^:op!\S+ MODE #sec \+z$")
+    member = cchat(secure_port, "keyed", secure_args(key))
+    member.joined()
+    op.expect(r"^:keyed!\S+ JOIN :?#sec$")
+    assert member.quit() == 0
+    op.close()
