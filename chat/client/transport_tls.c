@@ -239,6 +239,14 @@ static int classify(struct tls_layer *l, int ret, const char *what,
 			errno = EAGAIN;
 			return 0;
 		}
+		if (!ERR_peek_last_error()) {
+			l->failed = true;
+			snprintf(l->error, sizeof(l->error), "%s: %s", what,
+				 errno ? strerror(errno)
+				       : "the server closed the connection");
+			errno = TRANSPORT_FAILED;
+			return -1;
+		}
 		/* fall through */
 	default:
 		fail(l, what);

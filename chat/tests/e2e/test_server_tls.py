@@ -470,3 +470,19 @@ def test_a_client_of_the_encrypted_port_may_join_a_secure_only_channel(
     op.expect(r"^:keyed!\S+ JOIN :?#sec$")
     assert member.quit() == 0
     op.close()
+
+
+def test_cchat_tls_says_when_the_server_just_closes(cchat):
+    """A server that closes at the ClientHello (no TLS, no words)."""
+    listener = socket.socket()
+    listener.bind((LOCALHOST, 0))
+    listener.listen(1)
+    client = cchat(listener.getsockname()[1], "eve", ["--tls",
+                                                      "--tls-insecure"])
+    conn, _ = listener.accept()
+    conn.recv(4096)
+    conn.close()
+    listener.close()
+    assert client.wait() == 1
+    err = client.stderr_text()
+    assert "closed the connection" in err or "unexpected eof" in err, err
