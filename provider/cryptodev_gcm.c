@@ -304,8 +304,10 @@ static int cdev_gcm_open(CDEV_GCM_CTX *g, const unsigned char *ct, size_t n,
 	unsigned char *in, *out;
 	int err;
 
+	/* room for the tag in the output too: cryptodev-linux's zero-copy
+	 * path maps dst for the whole input length */
 	in = OPENSSL_malloc(n + g->taglen);
-	out = OPENSSL_malloc(n ? n : 1);
+	out = OPENSSL_malloc(n + g->taglen);
 	if (in == NULL || out == NULL) {
 		OPENSSL_free(in);
 		OPENSSL_free(out);
@@ -320,7 +322,7 @@ static int cdev_gcm_open(CDEV_GCM_CTX *g, const unsigned char *ct, size_t n,
 	if (err == 0 && pt != NULL)
 		memcpy(pt, out, n);
 	OPENSSL_clear_free(in, n + g->taglen);
-	OPENSSL_clear_free(out, n ? n : 1);
+	OPENSSL_clear_free(out, n + g->taglen);
 	if (err == 0)
 		return 1;
 	if (err == EBADMSG)
