@@ -961,9 +961,12 @@ static void test_algorithms(void)
     vcd_stop(t);
 }
 
-static void vcd_gcm_req(VcdReq *r, uint64_t f, uint32_t ses, uint32_t dir,
-                        const uint8_t *iv, const uint8_t *src,
-                        uint32_t src_len, uint32_t tag_len)
+/* OP_AEAD, the tag after the data as the session's mode wants it. */
+static void vcd_aead_req(VcdReq *r, uint64_t f, uint32_t ses, uint32_t dir,
+                         const uint8_t *iv, uint32_t iv_len,
+                         const uint8_t *aad, uint32_t aad_len,
+                         const uint8_t *src, uint32_t src_len,
+                         uint32_t tag_len)
 {
     uint32_t dst_len = dir == VIRTIO_CRYPTODEV_DIR_ENCRYPT ?
                        src_len + tag_len : src_len - tag_len;
@@ -971,12 +974,22 @@ static void vcd_gcm_req(VcdReq *r, uint64_t f, uint32_t ses, uint32_t dir,
     vcd_req_init(r, VIRTIO_CRYPTODEV_OP_AEAD, f, ses);
     r->hdr.u.aead.direction = cpu_to_le32(dir);
     r->hdr.u.aead.src_len = cpu_to_le32(src_len);
-    r->hdr.u.aead.iv_len = cpu_to_le32(12);
+    r->hdr.u.aead.aad_len = cpu_to_le32(aad_len);
+    r->hdr.u.aead.iv_len = cpu_to_le32(iv_len);
     r->hdr.u.aead.tag_len = cpu_to_le32(tag_len);
     r->hdr.u.aead.dst_len = cpu_to_le32(dst_len);
-    vcd_req_add(r, iv, 12);
+    vcd_req_add(r, iv, iv_len);
+    vcd_req_add(r, aad, aad_len);
     vcd_req_add(r, src, src_len);
     r->out_len = dst_len;
+}
+
+/* GCM: a 12-byte IV, no AAD. */
+static void vcd_gcm_req(VcdReq *r, uint64_t f, uint32_t ses, uint32_t dir,
+                        const uint8_t *iv, const uint8_t *src,
+                        uint32_t src_len, uint32_t tag_len)
+{
+    vcd_aead_req(r, f, ses, dir, iv, 12, NULL, 0, src, src_len, tag_len);
 }
 
 static void test_gcm(void)
@@ -1018,25 +1031,14 @@ static void test_gcm(void)
     vcd_stop(t);
 }
 
+/* CCM: Linux's 16-byte IV (L - 1, nonce, counter). */
 static void vcd_ccm_req(VcdReq *r, uint64_t f, uint32_t ses, uint32_t dir,
                         const uint8_t *iv, const uint8_t *aad,
                         uint32_t aad_len, const uint8_t *src,
                         uint32_t src_len, uint32_t tag_len)
 {
-    uint32_t dst_len = dir == VIRTIO_CRYPTODEV_DIR_ENCRYPT ?
-                       src_len + tag_len : src_len - tag_len;
-
-    vcd_req_init(r, VIRTIO_CRYPTODEV_OP_AEAD, f, ses);
-    r->hdr.u.aead.direction = cpu_to_le32(dir);
-    r->hdr.u.aead.src_len = cpu_to_le32(src_len);
-    r->hdr.u.aead.aad_len = cpu_to_le32(aad_len);
-    r->hdr.u.aead.iv_len = cpu_to_le32(16);
-    r->hdr.u.aead.tag_len = cpu_to_le32(tag_len);
-    r->hdr.u.aead.dst_len = cpu_to_le32(dst_len);
-    vcd_req_add(r, iv, 16);
-    vcd_req_add(r, aad, aad_len);
-    vcd_req_add(r, src, src_len);
-    r->out_len = dst_len;
+    vcd_aead_req(r, f, ses, dir, iv, 16, aad, aad_len, src, src_len,
+                 tag_len);
 }
 
 /* RFC 3610 packet vector 1's key, nonce (L = 2), header and payload. */
