@@ -190,6 +190,9 @@ struct VirtIOCryptodev {
     VirtQueue *batching_vq;     /* its answers notify once, at the end */
     bool notify_deferred;       /* an answer of batching_vq is unnotified */
     int64_t bql_worst_ns;       /* longest crypto run with the BQL held */
+    int64_t bql_worst_cpu_ns;   /* in thread CPU time, estimate >= 1/2 */
+    uint64_t bql_runs;          /* crypto runs with the BQL held */
+    uint64_t bql_over;          /* of them over 20 us of wall time */
     Error *migration_blocker;
 };
 
